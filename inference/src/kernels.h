@@ -1,0 +1,44 @@
+#pragma once
+
+#include "weights.h"
+
+#include <cstddef>
+
+namespace nanovlm {
+
+class ThreadPool;
+
+// The kernel seam: the only file that calls cblas_*. Each kernel has a naive twin in
+// tests/inference/reference_kernels.h that the property tests compare against.
+namespace kernels {
+
+// Sets OpenBLAS's thread count explicitly so it never oversubscribes the cores.
+void set_blas_threads(int threads);
+
+// y[rows, l.out] = x[rows, l.in] · l.weightᵀ + l.bias (nn.Linear).
+void linear(const Linear& l, const float* x, int rows, float* y);
+
+// C[m, n] = A[m, k] · B[n, k]ᵀ with leading dimensions (row strides) lda, ldb, ldc.
+void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
+               int k, float alpha);
+// C[m, n] = A[m, k] · B[k, n].
+void matmul_nn(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
+               int k);
+
+// nn.LayerNorm over the last dimension (biased variance).
+void layer_norm(const float* x, int rows, int dim, const LayerNormWeights& w, float eps, float* y,
+                ThreadPool& pool);
+// nanoVLM RMSNorm: x · rsqrt(mean(x²) + eps) · w.
+void rms_norm(const float* x, int rows, int dim, const float* w, float eps, float* y,
+              ThreadPool& pool);
+// nn.GELU(approximate='tanh'), in place.
+void gelu_tanh(float* x, std::size_t n, ThreadPool& pool);
+// gate = silu(gate) · up, in place on gate (the SwiGLU of LanguageModelMLP).
+void silu_mul(float* gate, const float* up, std::size_t n, ThreadPool& pool);
+// y += x.
+void add(float* y, const float* x, std::size_t n);
+// Numerically stable softmax of one row, in place.
+void softmax(float* x, int n);
+
+} // namespace kernels
+} // namespace nanovlm

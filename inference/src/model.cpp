@@ -1,0 +1,96 @@
+#include "nanovlm/model.h"
+
+#include "model_impl.h"
+#include "nanovlm/error.h"
+
+#include <filesystem>
+
+namespace nanovlm {
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::~Model() = default;
+
+std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptions& options,
+                                         const LoadProgress& progress) {
+    auto report = [&](float fraction, std::string_view stage) {
+        if (progress) {
+            progress(fraction, stage);
+        }
+    };
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        throw Error(dir + ": not a checkpoint folder (expected a folder with config.json and "
+                          "model.safetensors)");
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->directory = dir;
+    report(0.0f, "reading config.json");
+    impl->config = load_model_config((fs::path(dir) / "config.json").string());
+    report(0.1f, "mapping model.safetensors");
+    impl->store =
+        std::make_unique<WeightStore>((fs::path(dir) / "model.safetensors").string(), impl->config);
+    report(0.8f, "loading the tokenizer");
+    try {
+        const std::string path =
+            locate_tokenizer(options.tokenizer_file, dir, impl->config.lm_tokenizer);
+        std::vector<std::string> extra;
+        for (const auto& [key, token] : impl->config.vlm_extra_tokens) {
+            extra.push_back(token);
+        }
+        impl->tokenizer.emplace(Tokenizer::load(path, extra));
+    } catch (const Error& e) {
+        if (options.require_tokenizer || !options.tokenizer_file.empty()) {
+            throw;
+        }
+        impl->tokenizer_problem = e.what();
+    }
+    report(1.0f, "ready");
+    return std::shared_ptr<const Model>(new Model(std::move(impl)));
+}
+
+const ModelConfig& Model::config() const {
+    return impl_->config;
+}
+const std::string& Model::directory() const {
+    return impl_->directory;
+}
+const Tokenizer* Model::tokenizer() const {
+    return impl_->tokenizer ? &*impl_->tokenizer : nullptr;
+}
+const std::string& Model::tokenizer_problem() const {
+    return impl_->tokenizer_problem;
+}
+
+TokenId Model::extra_token_id(std::string_view key) const {
+    const auto& extra = impl_->config.vlm_extra_tokens;
+    for (std::size_t i = 0; i < extra.size(); ++i) {
+        if (extra[i].first == key) {
+            return TokenId(impl_->config.lm_base_vocab_size + int(i));
+        }
+    }
+    return -1;
+}
+
+TokenId Model::image_token_id() const {
+    return impl_->config.generation == Generation::V0_1 ? -1 : extra_token_id("image_token");
+}
+
+std::size_t Model::parameter_count() const {
+    std::size_t count = 0;
+    for (const auto& [name, info] : impl_->store->header().tensors) {
+        if (name != "decoder.rotary_embd.inv_freq") {
+            count += info.bytes / dtype_size(info.dtype);
+        }
+    }
+    return count;
+}
+
+std::size_t Model::file_bytes() const {
+    return impl_->store->file_bytes();
+}
+std::size_t Model::converted_bytes() const {
+    return impl_->store->converted_bytes();
+}
+
+} // namespace nanovlm
