@@ -31,6 +31,7 @@
 #include "nanovlm/generation.h"
 #include "nanovlm/image.h"
 #include "nanovlm/model.h"
+#include "nanovlm/prompt.h"
 #include "nanovlm/sampler.h"
 #include "nanovlm/session.h"
 #include "nanovlm/tokenizer.h"

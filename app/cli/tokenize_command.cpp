@@ -1,0 +1,93 @@
+#include "cli_support.h"
+#include "commands.h"
+
+#include "nanovlm/config.h"
+#include "nanovlm/error.h"
+#include "nanovlm/tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QCommandLineParser>
+#include <QDir>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+namespace nanovlm::cli {
+
+int run_tokenize(const QStringList& args) {
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Encode: stdin one JSON string a line, stdout one JSON id array a line.\n"
+        "Decode (--decode): stdin one JSON id array a line, stdout one JSON string a line."));
+    p.addOptions({{"model", "Checkpoint folder: adds its nanoVLM extra tokens.", "DIR"},
+                  {"tokenizer", "tokenizer.json (default: found from --model).", "FILE"},
+                  {"decode", "Decode ids instead of encoding text."},
+                  {"skip-special", "With --decode: leave special tokens out."}});
+    if (auto code = parse(p, args)) {
+        return *code;
+    }
+    if (!p.isSet("model") && !p.isSet("tokenizer")) {
+        return usage_error(p, QStringLiteral("give --tokenizer FILE, --model DIR, or both"));
+    }
+    try {
+        std::vector<std::string> extra;
+        std::string hub_name;
+        const std::string model_dir = p.value("model").toStdString();
+        if (p.isSet("model")) {
+            const ModelConfig config =
+                load_model_config(QDir(p.value("model")).filePath("config.json").toStdString());
+            for (const auto& [key, token] : config.vlm_extra_tokens) {
+                extra.push_back(token);
+            }
+            hub_name = config.lm_tokenizer;
+        }
+        const std::string path =
+            locate_tokenizer(p.value("tokenizer").toStdString(), model_dir, hub_name);
+        const Tokenizer tokenizer = Tokenizer::load(path, extra);
+        const bool decode = p.isSet("decode");
+        const bool skip_special = p.isSet("skip-special");
+
+        std::ios::sync_with_stdio(false);
+        std::string line;
+        std::string out;
+        for (long line_no = 1; std::getline(std::cin, line); ++line_no) {
+            nlohmann::json input;
+            try {
+                input = nlohmann::json::parse(line);
+            } catch (const nlohmann::json::exception&) {
+                return failure(QStringLiteral("line %1 is not JSON").arg(line_no));
+            }
+            if (decode) {
+                if (!input.is_array()) {
+                    return failure(
+                        QStringLiteral("line %1: expected a JSON array of ids").arg(line_no));
+                }
+                std::vector<TokenId> ids;
+                for (const auto& v : input) {
+                    if (!v.is_number_integer()) {
+                        return failure(QStringLiteral("line %1: %2 is not a token id")
+                                           .arg(line_no)
+                                           .arg(QString::fromStdString(v.dump())));
+                    }
+                    ids.push_back(TokenId(v.get<long long>()));
+                }
+                out = nlohmann::json(tokenizer.decode(ids, skip_special))
+                          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            } else {
+                if (!input.is_string()) {
+                    return failure(QStringLiteral("line %1: expected a JSON string").arg(line_no));
+                }
+                out = nlohmann::json(tokenizer.encode(input.get<std::string>())).dump();
+            }
+            std::cout << out << '\n';
+        }
+        std::cout.flush();
+        return 0;
+    } catch (const Error& e) {
+        return failure(QString::fromStdString(e.what()));
+    }
+}
+
+} // namespace nanovlm::cli

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package nanovlm-chat needs to build, test and run.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends \
+    build-essential cmake ninja-build pkg-config clang-format \
+    qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools \
+    qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models \
+    qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates \
+    qml6-module-qtquick-layouts qml6-module-qtquick-dialogs qml6-module-qtquick-window \
+    qml6-module-qt-labs-platform qml6-module-qttest \
+    libopenblas-dev nlohmann-json3-dev \
+    xvfb xauth imagemagick fonts-dejavu-core
