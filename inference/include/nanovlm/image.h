@@ -36,7 +36,6 @@ struct ImageGeometry {
 
     // Square for v0.1/v0.2, Tiles for main; tile_size, max_side and resize_to_max_side from
     // vit_img_size, max_img_size and resize_to_max_side_len. max_tiles_per_side stays 0.
-
     static ImageGeometry from_config(const ModelConfig& config);
 };
 
@@ -55,8 +54,9 @@ struct PreprocessedImage {
     }
 };
 
-// Working memory preprocess_image may use for one image (resized copies, float planes, tiles).
-// An image/geometry pair that would need more is refused with an Error, whatever its source.
+// Working memory preprocess_image may use for one image (the tiles, a few rows of resampling
+// scratch, the global tile's intermediate rows): a pair of image and geometry that would need
+// more is refused with an Error, whoever decoded the image.
 inline constexpr std::size_t kImagePreprocessMemoryLimit = std::size_t(512) << 20;
 
 // Resize/split exactly as nanoVLM's image processor of that generation does (Pillow's
@@ -66,21 +66,22 @@ inline constexpr std::size_t kImagePreprocessMemoryLimit = std::size_t(512) << 2
 // kImagePreprocessMemoryLimit bytes.
 PreprocessedImage preprocess_image(const RgbImage& image, const ImageGeometry& geometry);
 
-// The grid (rows, cols) that preprocess_image will produce, without touching pixels.
-// Tiles mode follows DynamicResize: long side -> max_side if resize_to_max_side, else
-// min(max_side, ceil(long / tile) * tile); short side * the same factor, rounded UP to a multiple
-// of tile, at least one tile (Python float arithmetic: for a few sizes the rounding error makes
-// the short side one tile longer than the long side, as in nanoVLM). max_tiles_per_side > 0
-// first lowers max_side to min(max_side, max_tiles_per_side * tile).
-// Throws Error for an empty size, a non-positive tile or max side, a negative
-// max_tiles_per_side, or a long side that is not a multiple of the tile (nanoVLM's SplitImage
-// refuses it too).
+// The grid (rows, cols) and resized size that preprocess_image will produce.
 struct TileGrid {
     int rows = 1;
     int cols = 1;
     int resized_width = 0;
     int resized_height = 0;
 };
+
+// Computes the TileGrid of a width x height image without touching pixels.
+// Square mode: always tile x tile, 1x1. Tiles mode follows DynamicResize: long side -> max_side if
+// resize_to_max_side, else min(max_side, ceil(long / tile) * tile); short side * the same factor,
+// rounded UP to a multiple of tile, at least one tile (Python float arithmetic: for a few sizes the
+// rounding error makes the short side one tile longer than the long side, as in nanoVLM).
+// max_tiles_per_side > 0 first lowers max_side to min(max_side, max_tiles_per_side * tile). Throws
+// Error for an empty size, a non-positive tile or max side, a negative max_tiles_per_side, or a
+// long side that is not a multiple of the tile (nanoVLM's SplitImage refuses it too).
 TileGrid plan_tiles(int width, int height, const ImageGeometry& geometry);
 
 } // namespace nanovlm
