@@ -26,38 +26,77 @@ template <typename Fn> void for_range(std::size_t n, ThreadPool& pool, Fn&& fn) 
 
 } // namespace
 
-void set_blas_threads(int threads) {
-    openblas_set_num_threads(std::max(1, threads));
-}
+void use_single_threaded_blas() { openblas_set_num_threads(1); }
 
-void linear(const Linear& l, const float* x, int rows, float* y) {
+namespace {
+
+// Products smaller than this many multiply-adds run on the calling thread alone.
+constexpr std::size_t kParallelMacs = 1 << 16;
+
+void linear_slice(const Linear& l, const float* x, int rows, float* y, int lo, int hi) {
+    const int n = hi - lo;
+    const float* w = l.weight + std::size_t(lo) * l.in;
     if (rows == 1) {
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, l.out, l.in, 1.0f, l.weight, l.in, x, 1, 0.0f, y,
-                    1);
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, n, l.in, 1.0f, w, l.in, x, 1, 0.0f, y + lo, 1);
     } else {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, l.out, l.in, 1.0f, x, l.in,
-                    l.weight, l.in, 0.0f, y, l.out);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, l.in, 1.0f, x, l.in, w,
+                    l.in, 0.0f, y + lo, l.out);
     }
     if (l.bias != nullptr) {
         for (int r = 0; r < rows; ++r) {
             float* row = y + std::size_t(r) * l.out;
-            for (int o = 0; o < l.out; ++o) {
+            for (int o = lo; o < hi; ++o) {
                 row[o] += l.bias[o];
             }
         }
     }
 }
 
+// Splits [0, n) into `parts` slices whose bounds are multiples of 16 (whole cache lines).
+int slice_bound(int n, int part, int parts) {
+    if (part >= parts) {
+        return n;
+    }
+    return std::min(n, int(std::int64_t(n) * part / parts) / 16 * 16);
+}
+
+template <typename Fn> void split_rows(int n, std::size_t macs, ThreadPool& pool, Fn&& fn) {
+    const int parts = macs < kParallelMacs ? 1 : std::min(pool.size(), std::max(1, n / 16));
+    if (parts == 1) {
+        fn(0, n);
+        return;
+    }
+    pool.parallel_for(parts, [&](int begin, int end, int) {
+        for (int part = begin; part < end; ++part) {
+            const int lo = slice_bound(n, part, parts), hi = slice_bound(n, part + 1, parts);
+            if (hi > lo) {
+                fn(lo, hi);
+            }
+        }
+    });
+}
+
+} // namespace
+
+void linear(const Linear& l, const float* x, int rows, float* y, ThreadPool& pool) {
+    split_rows(l.out, std::size_t(rows) * l.out * l.in, pool,
+               [&](int lo, int hi) { linear_slice(l, x, rows, y, lo, hi); });
+}
+
 void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
-               int k, float alpha) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, alpha, a, lda, b, ldb, 0.0f, c,
-                ldc);
+               int k, float alpha, ThreadPool& pool) {
+    split_rows(m, std::size_t(m) * n * k, pool, [&](int lo, int hi) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, hi - lo, n, k, alpha,
+                    a + std::size_t(lo) * lda, lda, b, ldb, 0.0f, c + std::size_t(lo) * ldc, ldc);
+    });
 }
 
 void matmul_nn(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
-               int k) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c,
-                ldc);
+               int k, ThreadPool& pool) {
+    split_rows(m, std::size_t(m) * n * k, pool, [&](int lo, int hi) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, hi - lo, n, k, 1.0f,
+                    a + std::size_t(lo) * lda, lda, b, ldb, 0.0f, c + std::size_t(lo) * ldc, ldc);
+    });
 }
 
 void layer_norm(const float* x, int rows, int dim, const LayerNormWeights& w, float eps, float* y,

@@ -12,18 +12,21 @@ class ThreadPool;
 // tests/inference/reference_kernels.h that the property tests compare against.
 namespace kernels {
 
-// Sets OpenBLAS's thread count explicitly so it never oversubscribes the cores.
-void set_blas_threads(int threads);
+// OpenBLAS runs single-threaded: the engine splits every product across its own pool instead, so
+// BLAS threads spinning after a call never compete with the pool for the cores.
+void use_single_threaded_blas();
 
-// y[rows, l.out] = x[rows, l.in] · l.weightᵀ + l.bias (nn.Linear).
-void linear(const Linear& l, const float* x, int rows, float* y);
+// y[rows, l.out] = x[rows, l.in] · l.weightᵀ + l.bias (nn.Linear). The output features are
+// split across the pool's threads (a GEMV per slice when rows == 1: decoding).
+void linear(const Linear& l, const float* x, int rows, float* y, ThreadPool& pool);
 
-// C[m, n] = A[m, k] · B[n, k]ᵀ with leading dimensions (row strides) lda, ldb, ldc.
+// C[m, n] = alpha · A[m, k] · B[n, k]ᵀ with leading dimensions (row strides) lda, ldb, ldc;
+// rows of C split across the pool.
 void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
-               int k, float alpha);
-// C[m, n] = A[m, k] · B[k, n].
+               int k, float alpha, ThreadPool& pool);
+// C[m, n] = A[m, k] · B[k, n], rows of C split across the pool.
 void matmul_nn(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
-               int k);
+               int k, ThreadPool& pool);
 
 // nn.LayerNorm over the last dimension (biased variance).
 void layer_norm(const float* x, int rows, int dim, const LayerNormWeights& w, float eps, float* y,

@@ -40,13 +40,14 @@ LanguageModel::LanguageModel(const ModelConfig& config, const LanguageWeights& w
     gate_.resize(chunk * config.lm_inter_dim);
     up_.resize(chunk * config.lm_inter_dim);
     scores_.resize(std::size_t(std::max(1, threads)) * max_positions);
+    chunk_scores_.resize(chunk * max_positions);
     last_.resize(h);
 }
 
 std::size_t LanguageModel::buffer_bytes() const {
     const std::size_t floats = cos_.size() + sin_.size() + x_.size() + norm_.size() + q_.size() +
                                k_.size() + v_.size() + attn_.size() + proj_.size() + gate_.size() +
-                               up_.size() + scores_.size() + last_.size();
+                               up_.size() + scores_.size() + chunk_scores_.size() + last_.size();
     return cache_.bytes() + floats * sizeof(float);
 }
 
@@ -83,17 +84,35 @@ void LanguageModel::attention(int block, int count, int start, ThreadPool& pool)
     const int group = heads / config_.lm_n_kv_heads;
     const int h_dim = config_.lm_hidden_dim;
     const float scale = 1.0f / std::sqrt(float(head_dim_));
-    const int max_pos = cache_.max_positions();
-    pool.parallel_for(count * heads, [&](int begin, int end, int thread) {
-        float* scores = scores_.data() + std::size_t(thread) * max_pos;
-        for (int item = begin; item < end; ++item) {
-            const int t = item / heads;
-            const int h = item % heads;
+    const int total = start + count;
+    if (count > 1) {
+        // Prefill: per head, scores = q·kᵀ as one product over the chunk, masked softmax, · v.
+        for (int h = 0; h < heads; ++h) {
             const int kv = h / group;
-            const int visible = start + t + 1;
-            const float* q = q_.data() + std::size_t(t) * h_dim + h * head_dim_;
+            float* scores = chunk_scores_.data();
+            kernels::matmul_nt(q_.data() + h * head_dim_, h_dim, cache_.key(block, kv, 0),
+                               head_dim_, scores, total, count, total, head_dim_, scale, pool);
+            pool.parallel_for(count, [&](int begin, int end, int) {
+                for (int t = begin; t < end; ++t) {
+                    float* row = scores + std::size_t(t) * total;
+                    const int visible = start + t + 1;
+                    kernels::softmax(row, visible);
+                    std::fill(row + visible, row + total, 0.0f);
+                }
+            });
+            kernels::matmul_nn(scores, total, cache_.value(block, kv, 0), head_dim_,
+                               attn_.data() + h * head_dim_, h_dim, count, head_dim_, total, pool);
+        }
+        return;
+    }
+    // Decoding: one query per head, a dot product per cached position.
+    pool.parallel_for(heads, [&](int begin, int end, int thread) {
+        float* scores = scores_.data() + std::size_t(thread) * cache_.max_positions();
+        for (int h = begin; h < end; ++h) {
+            const int kv = h / group;
+            const float* q = q_.data() + h * head_dim_;
             const float* keys = cache_.key(block, kv, 0);
-            for (int p = 0; p < visible; ++p) {
+            for (int p = 0; p < total; ++p) {
                 const float* k = keys + std::size_t(p) * head_dim_;
                 float dot = 0.0f;
                 for (int i = 0; i < head_dim_; ++i) {
@@ -101,11 +120,11 @@ void LanguageModel::attention(int block, int count, int start, ThreadPool& pool)
                 }
                 scores[p] = dot * scale;
             }
-            kernels::softmax(scores, visible);
-            float* out = attn_.data() + std::size_t(t) * h_dim + h * head_dim_;
+            kernels::softmax(scores, total);
+            float* out = attn_.data() + h * head_dim_;
             std::fill(out, out + head_dim_, 0.0f);
             const float* values = cache_.value(block, kv, 0);
-            for (int p = 0; p < visible; ++p) {
+            for (int p = 0; p < total; ++p) {
                 const float* v = values + std::size_t(p) * head_dim_;
                 const float w = scores[p];
                 for (int i = 0; i < head_dim_; ++i) {
@@ -126,9 +145,9 @@ void LanguageModel::forward_chunk(const float* embeddings, int count, int start,
         const LmBlockWeights& w = weights_.blocks[b];
         // x = x + attn(norm1(x))
         kernels::rms_norm(x_.data(), count, h, w.norm1, eps, norm_.data(), pool);
-        kernels::linear(w.q, norm_.data(), count, q_.data());
-        kernels::linear(w.k, norm_.data(), count, k_.data());
-        kernels::linear(w.v, norm_.data(), count, v_.data());
+        kernels::linear(w.q, norm_.data(), count, q_.data(), pool);
+        kernels::linear(w.k, norm_.data(), count, k_.data(), pool);
+        kernels::linear(w.v, norm_.data(), count, v_.data(), pool);
         apply_rope(q_.data(), count, config_.lm_n_heads, start, pool);
         apply_rope(k_.data(), count, kv_heads, start, pool);
         for (int t = 0; t < count; ++t) {
@@ -141,14 +160,14 @@ void LanguageModel::forward_chunk(const float* embeddings, int count, int start,
             }
         }
         attention(int(b), count, start, pool);
-        kernels::linear(w.o, attn_.data(), count, proj_.data());
+        kernels::linear(w.o, attn_.data(), count, proj_.data(), pool);
         kernels::add(x_.data(), proj_.data(), std::size_t(count) * h);
         // x = x + down(silu(gate(norm2(x))) · up(norm2(x)))
         kernels::rms_norm(x_.data(), count, h, w.norm2, eps, norm_.data(), pool);
-        kernels::linear(w.gate, norm_.data(), count, gate_.data());
-        kernels::linear(w.up, norm_.data(), count, up_.data());
+        kernels::linear(w.gate, norm_.data(), count, gate_.data(), pool);
+        kernels::linear(w.up, norm_.data(), count, up_.data(), pool);
         kernels::silu_mul(gate_.data(), up_.data(), std::size_t(count) * inter, pool);
-        kernels::linear(w.down, gate_.data(), count, proj_.data());
+        kernels::linear(w.down, gate_.data(), count, proj_.data(), pool);
         kernels::add(x_.data(), proj_.data(), std::size_t(count) * h);
     }
 }
@@ -170,7 +189,7 @@ void LanguageModel::forward(const float* embeddings, int count, int start, float
     kernels::rms_norm(x_.data() + std::size_t(last_row) * h, 1, h, weights_.final_norm,
                       config_.lm_rms_eps, last_.data(), pool);
     const Linear head{weights_.token_embedding, nullptr, config_.lm_vocab_size, h};
-    kernels::linear(head, last_.data(), 1, logits);
+    kernels::linear(head, last_.data(), 1, logits, pool);
 }
 
 } // namespace nanovlm

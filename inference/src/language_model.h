@@ -53,7 +53,8 @@ private:
     std::vector<float> proj_;   // [chunk, H]
     std::vector<float> gate_;   // [chunk, I]
     std::vector<float> up_;     // [chunk, I]
-    std::vector<float> scores_; // [threads, max_positions]
+    std::vector<float> scores_; // [threads, max_positions] decoding
+    std::vector<float> chunk_scores_; // [chunk, max_positions] one head of a prefill chunk
     std::vector<float> last_;   // [H] final-normed last position
 };
 

@@ -11,7 +11,7 @@ Projector::Projector(const ModelConfig& config, const Linear& weights)
     : config_(config), weights_(weights),
       shuffled_(std::size_t(config.image_tokens_per_tile()) * config.mp_input_dim()) {}
 
-void Projector::project(const float* vit_out, float* out) {
+void Projector::project(const float* vit_out, float* out, ThreadPool& pool) {
     // pixel_shuffle: view (h, w, D) → (h/s, s, w/s, s, D) → permute (h/s, w/s, s, s, D), i.e.
     // out[i·wo + j, (dy·s + dx)·D + d] = in[(i·s + dy)·W + j·s + dx, d].
     const int s = config_.mp_pixel_shuffle_factor;
@@ -30,7 +30,7 @@ void Projector::project(const float* vit_out, float* out) {
             }
         }
     }
-    kernels::linear(weights_, shuffled_.data(), out_side * out_side, out);
+    kernels::linear(weights_, shuffled_.data(), out_side * out_side, out, pool);
 }
 
 } // namespace nanovlm

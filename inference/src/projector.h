@@ -7,6 +7,7 @@
 namespace nanovlm {
 
 struct ModelConfig;
+class ThreadPool;
 
 // nanoVLM's ModalityProjector: pixel shuffle (s x s neighbouring patches concatenated) then a
 // bias-free linear layer into the LM's width.
@@ -15,7 +16,7 @@ public:
     Projector(const ModelConfig& config, const Linear& weights);
 
     // vit_out: [N, D] of one tile; out: [N / s², H].
-    void project(const float* vit_out, float* out);
+    void project(const float* vit_out, float* out, ThreadPool& pool);
 
 private:
     const ModelConfig& config_;

@@ -41,7 +41,7 @@ struct Session::State {
           vit_out(std::size_t(config.vit_num_patches()) * config.vit_hidden_dim),
           rows(std::size_t(language.max_chunk()) * config.lm_hidden_dim),
           logits(std::size_t(config.lm_vocab_size)) {
-        kernels::set_blas_threads(threads);
+        kernels::use_single_threaded_blas();
     }
 
     std::shared_ptr<const Model> model;
@@ -115,7 +115,8 @@ std::optional<ImageEmbedding> Session::encode_image(const PreprocessedImage& ima
             !s.vision.encode(image.tile(t), s.vit_out.data(), s.pool, control.cancel)) {
             return std::nullopt;
         }
-        s.projector.project(s.vit_out.data(), out.values.data() + std::size_t(t) * per_tile * h);
+        s.projector.project(s.vit_out.data(), out.values.data() + std::size_t(t) * per_tile * h,
+                            s.pool);
         ++s.tiles_encoded;
     }
     control.report(

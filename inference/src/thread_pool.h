@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -50,8 +51,8 @@ private:
     int chunk_ = 1;
     std::atomic<int> next_{0};
     std::atomic<int> pending_{0};
-    std::uint64_t generation_ = 0;
-    bool stop_ = false;
+    std::atomic<std::uint64_t> generation_{0};
+    bool stop_ = false; // written under mutex_ before generation_ moves
 };
 
 } // namespace nanovlm

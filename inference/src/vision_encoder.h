@@ -22,7 +22,7 @@ public:
     bool encode(const float* tile, float* out, ThreadPool& pool, const std::atomic<bool>* cancel);
 
 private:
-    void patch_embed(const float* tile, float* x);
+    void patch_embed(const float* tile, float* x, ThreadPool& pool);
     void attention(const VitBlockWeights& w, ThreadPool& pool);
 
     const ModelConfig& config_;
