@@ -27,10 +27,15 @@ public:
     Tokenizer& operator=(Tokenizer&&) noexcept;
     ~Tokenizer();
 
+    // Bytes that are not valid UTF-8 are first replaced as String::from_utf8_lossy does (one
+    // U+FFFD per ill-formed subpart), since Hugging Face only ever encodes valid text.
     std::vector<TokenId> encode(std::string_view text) const;
+    // Invalid UTF-8 made by byte tokens becomes U+FFFD, as in Hugging Face; ids that neither the
+    // vocabulary nor the added tokens know are skipped.
     std::string decode(std::span<const TokenId> ids, bool skip_special_tokens = false) const;
 
-    // Raw bytes of one token (byte-level decoded; special tokens give their text).
+    // Raw bytes of one token, as the ByteLevel decoder gives them (an ASCII special token such
+    // as <|im_end|> gives its text); empty for an unknown id.
     std::string token_bytes(TokenId id) const;
     // The id of an exact token string (vocabulary or added token), or -1.
     TokenId token_to_id(std::string_view token) const;
