@@ -55,6 +55,10 @@ GenerationResult generate(Session& session, std::span<const TokenId> prompt_ids,
             result.cancelled = true;
             break;
         }
+        if (session.position() >= session.max_context()) {
+            result.context_full = true; // nothing sampled now could be read back
+            break;
+        }
         const TokenId id = sampler.sample(session.logits());
         if (step == 0) {
             result.ttft_ms = ms_since(start);
@@ -63,10 +67,8 @@ GenerationResult generate(Session& session, std::span<const TokenId> prompt_ids,
         result.ids.push_back(id);
         control.report({Progress::Stage::Generating, 0, 0, 0, 0, step + 1, options.max_new_tokens});
         const bool keep_going = on_token ? on_token(id) : true;
-        if (session.position() < session.max_context()) {
-            session.append_token(id);
-            ++result.decode_steps;
-        }
+        session.append_token(id);
+        ++result.decode_steps;
         if (id == eos) {
             result.reached_eos = true;
             break;

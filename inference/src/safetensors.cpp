@@ -47,7 +47,7 @@ TensorInfo parse_entry(const std::string& name, const nlohmann::json& entry, std
     t.name = name;
     const auto dtype = entry.find("dtype");
     if (dtype == entry.end() || !dtype->is_string()) {
-        throw fail("missing dtype");
+        throw fail(dtype == entry.end() ? "missing dtype" : "dtype must be a string");
     }
     if (!parse_dtype(dtype->get<std::string>(), t.dtype)) {
         throw fail("dtype " + dtype->get<std::string>() +
@@ -55,7 +55,7 @@ TensorInfo parse_entry(const std::string& name, const nlohmann::json& entry, std
     }
     const auto shape = entry.find("shape");
     if (shape == entry.end() || !shape->is_array()) {
-        throw fail("missing shape");
+        throw fail(shape == entry.end() ? "missing shape" : "shape must be a list of sizes");
     }
     std::uint64_t elements = 1;
     for (const auto& dim : *shape) {

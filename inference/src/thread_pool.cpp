@@ -17,6 +17,20 @@ namespace {
 // of microseconds, so between jobs the threads spin this long before they go to sleep.
 constexpr auto kSpin = std::chrono::microseconds(200);
 
+// Spins until done() holds, then sleeps on `sleep` (which must re-check done() itself). Reading
+// the clock is costly in some virtual machines, so it is read once every kClockEvery pauses.
+template <typename Done, typename Sleep> void spin_then_sleep(Done&& done, Sleep&& sleep) {
+    constexpr int kClockEvery = 256;
+    const auto deadline = std::chrono::steady_clock::now() + kSpin;
+    for (int i = 1; !done(); ++i) {
+        if (i % kClockEvery == 0 && std::chrono::steady_clock::now() > deadline) {
+            sleep();
+            return;
+        }
+        NANOVLM_CPU_RELAX();
+    }
+}
+
 } // namespace
 
 ThreadPool::ThreadPool(int threads) {
@@ -51,15 +65,11 @@ void ThreadPool::run(int n, Task task, void* ctx) {
     }
     wake_.notify_all();
     work_on(0);
-    const auto deadline = std::chrono::steady_clock::now() + kSpin;
-    while (pending_.load(std::memory_order_acquire) != 0) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            std::unique_lock<std::mutex> lock(mutex_);
-            done_.wait(lock, [this] { return pending_.load(std::memory_order_acquire) == 0; });
-            break;
-        }
-        NANOVLM_CPU_RELAX();
-    }
+    auto finished = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+    spin_then_sleep(finished, [&] {
+        std::unique_lock<std::mutex> lock(mutex_);
+        done_.wait(lock, finished);
+    });
 }
 
 void ThreadPool::work_on(int thread) {
@@ -75,15 +85,11 @@ void ThreadPool::work_on(int thread) {
 void ThreadPool::worker_loop(int thread) {
     std::uint64_t seen = 0;
     for (;;) {
-        auto deadline = std::chrono::steady_clock::now() + kSpin;
-        while (generation_.load(std::memory_order_acquire) == seen) {
-            if (std::chrono::steady_clock::now() > deadline) {
-                std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
-                break;
-            }
-            NANOVLM_CPU_RELAX();
-        }
+        auto moved = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+        spin_then_sleep(moved, [&] {
+            std::unique_lock<std::mutex> lock(mutex_);
+            wake_.wait(lock, moved);
+        });
         seen = generation_.load(std::memory_order_acquire);
         if (stop_) {
             return;

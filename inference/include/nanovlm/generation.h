@@ -19,7 +19,8 @@ struct GenerationResult {
     std::vector<TokenId> ids; // generated, the end-of-answer id included when reached
     bool reached_eos = false;
     bool cancelled = false;
-    int prompt_tokens = 0; // positions read for the prompt, image rows included
+    bool context_full = false; // stopped because the session's context has no room left
+    int prompt_tokens = 0;     // positions read for the prompt, image rows included
     int image_tokens = 0;
     double image_encode_ms = 0;
     double prefill_ms = 0;
@@ -35,9 +36,9 @@ struct GenerationResult {
 using TokenCallback = std::function<bool(TokenId)>;
 
 // One answer: encodes the images, reads the prompt after what the session holds, then samples
-// until the end-of-answer id, max_new_tokens, a false from on_token, or cancel. Every sampled id,
-// the end-of-answer id included, is read back into the session (unless cancelled first), so the
-// session holds the whole transcript and a follow-up question continues it.
+// until the end-of-answer id, max_new_tokens, a false from on_token, cancel, or a full context.
+// Every sampled id, the end-of-answer id included, is read back into the session (unless cancelled
+// first), so the session holds the whole transcript and a follow-up question continues it.
 GenerationResult generate(Session& session, std::span<const TokenId> prompt_ids,
                           std::span<const PreprocessedImage> images,
                           const GenerationOptions& options, const RunControl& control = {},
