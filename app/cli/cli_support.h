@@ -1,5 +1,7 @@
 #pragma once
 
+#include "nanovlm/model.h"
+
 #include <QCommandLineParser>
 #include <QString>
 
@@ -66,6 +68,28 @@ inline std::optional<double> real_option(const QCommandLineParser& parser, const
         return std::nullopt;
     }
     return value;
+}
+
+// --weights f32|int8 (default f32); nullopt (after printing why) for any other value.
+inline std::optional<WeightFormat> weights_option(const QCommandLineParser& parser) {
+    const QString name = QStringLiteral("weights");
+    if (!parser.isSet(name)) {
+        return WeightFormat::F32;
+    }
+    const auto format = parse_weight_format(parser.value(name).toStdString());
+    if (!format) {
+        std::fprintf(stderr, "nanovlm: --weights must be f32 or int8, got '%s'\n",
+                     qPrintable(parser.value(name)));
+    }
+    return format;
+}
+
+// The --weights option as generate, bench and inspect offer it.
+inline QCommandLineOption weights_option_spec() {
+    return {QStringLiteral("weights"),
+            QStringLiteral("Weights: f32 (default) or int8 (quantized at load: decodes faster in "
+                           "a quarter of the memory, slightly less exact)."),
+            QStringLiteral("FORMAT")};
 }
 
 } // namespace nanovlm::cli

@@ -11,6 +11,7 @@ extern std::atomic<bool> g_interrupted;
 
 // Each takes the arguments after the subcommand name and returns the process exit code:
 // 0 success, 1 a failure reported on stderr, 2 a usage error.
+int run_bench(const QStringList& args);
 int run_generate(const QStringList& args);
 int run_inspect(const QStringList& args);
 int run_tokenize(const QStringList& args);

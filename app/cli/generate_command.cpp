@@ -25,6 +25,7 @@ struct GenerateArgs {
     int threads = 0;
     int image_detail = 0;
     int top_logits = 0;
+    WeightFormat weights = WeightFormat::F32;
     bool json = false;
 };
 
@@ -73,6 +74,7 @@ std::optional<int> parse_generate(const QStringList& args, GenerateArgs& out) {
          "N"},
         {"top-logits", "With --json: the K largest logits after the prompt.", "K"},
         {"json", "Print one JSON object instead of streaming text."},
+        weights_option_spec(),
     });
     if (auto code = parse(p, args)) {
         return code;
@@ -104,8 +106,9 @@ std::optional<int> parse_generate(const QStringList& args, GenerateArgs& out) {
     const auto threads = int_option(p, "threads", 0, 0, 1024);
     const auto detail = int_option(p, "image-detail", 0, 0, 64);
     const auto top_logits = int_option(p, "top-logits", 0, 0, 1 << 20);
+    const auto weights = weights_option(p);
     if (!max_new || !temperature || !top_k || !top_p || !seed || !threads || !detail ||
-        !top_logits) {
+        !top_logits || !weights) {
         return 2;
     }
     out.generation.max_new_tokens = *max_new;
@@ -117,6 +120,7 @@ std::optional<int> parse_generate(const QStringList& args, GenerateArgs& out) {
     out.threads = *threads;
     out.image_detail = *detail;
     out.top_logits = *top_logits;
+    out.weights = *weights;
     return std::nullopt;
 }
 
@@ -144,6 +148,7 @@ int run_generate(const QStringList& args) {
         LoadOptions load;
         load.tokenizer_file = a.tokenizer.toStdString();
         load.require_tokenizer = a.prompt.has_value();
+        load.weights = a.weights;
         const auto model = Model::load(a.model.toStdString(), load);
 
         ImageGeometry geometry = ImageGeometry::from_config(model->config());
@@ -198,7 +203,10 @@ int run_generate(const QStringList& args) {
         out["prompt_tokens"] = result.prompt_tokens;
         out["image_tokens"] = result.image_tokens;
         out["top_logits"] = top_logits.is_null() ? nlohmann::json::array() : top_logits;
-        out["stopped"] = result.cancelled ? "cancelled" : result.reached_eos ? "eos" : "length";
+        out["stopped"] = result.cancelled      ? "cancelled"
+                         : result.reached_eos  ? "eos"
+                         : result.context_full ? "context"
+                                               : "length";
         out["timings"] = {{"image_encode_ms", result.image_encode_ms},
                           {"prefill_ms", result.prefill_ms},
                           {"ttft_ms", result.ttft_ms},

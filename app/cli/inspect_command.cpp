@@ -23,16 +23,22 @@ int run_inspect(const QStringList& args) {
     p.setApplicationDescription(QStringLiteral("Describe a nanoVLM checkpoint."));
     p.addOptions({{"model", "Checkpoint folder.", "DIR"},
                   {"tokenizer", "tokenizer.json to use instead of the one found.", "FILE"},
-                  {"json", "Print JSON."}});
+                  {"json", "Print JSON."},
+                  weights_option_spec()});
     if (auto code = parse(p, args)) {
         return *code;
     }
     if (!p.isSet("model")) {
         return usage_error(p, QStringLiteral("--model DIR is required"));
     }
+    const auto weights = weights_option(p);
+    if (!weights) {
+        return 2;
+    }
     try {
         LoadOptions load;
         load.tokenizer_file = p.value("tokenizer").toStdString();
+        load.weights = *weights;
         const auto model = Model::load(p.value("model").toStdString(), load);
         const ModelConfig& c = model->config();
         const ImageGeometry geometry = ImageGeometry::from_config(c);
@@ -44,13 +50,15 @@ int run_inspect(const QStringList& args) {
         const int context = std::min(4096, c.lm_max_position_embeddings);
         const std::size_t kv_bytes = std::size_t(c.lm_n_blocks) * 2 * context * c.lm_n_kv_heads *
                                      c.lm_head_dim() * sizeof(float);
-        const std::size_t estimate = model->file_bytes() + model->converted_bytes() + kv_bytes;
+        const std::size_t estimate = model->weight_memory_bytes() + kv_bytes;
 
         nlohmann::json out;
         out["directory"] = model->directory();
         out["generation"] = std::string(generation_name(c.generation));
         out["parameters"] = model->parameter_count();
         out["file_bytes"] = model->file_bytes();
+        out["weights"] = std::string(weight_format_name(model->weight_format()));
+        out["quantized_bytes"] = model->quantized_bytes();
         out["vision"] = {{"image_size", c.vit_img_size}, {"patch_size", c.vit_patch_size},
                          {"hidden", c.vit_hidden_dim},   {"blocks", c.vit_n_blocks},
                          {"heads", c.vit_n_heads},       {"mlp", c.vit_inter_dim}};
@@ -81,6 +89,12 @@ int run_inspect(const QStringList& args) {
         std::printf("generation   %s\n", out["generation"].get<std::string>().c_str());
         std::printf("parameters   %.1f M (%.1f MiB on disk)\n",
                     double(model->parameter_count()) / 1e6, mib(model->file_bytes()));
+        if (model->weight_format() == WeightFormat::Int8) {
+            std::printf("weights      int8, %.1f MiB quantized at load\n",
+                        mib(model->quantized_bytes()));
+        } else {
+            std::printf("weights      f32\n");
+        }
         std::printf("vision       %d px, patch %d, %d blocks x %d wide\n", c.vit_img_size,
                     c.vit_patch_size, c.vit_n_blocks, c.vit_hidden_dim);
         std::printf("language     %d blocks x %d wide, %d/%d heads, vocab %d\n", c.lm_n_blocks,

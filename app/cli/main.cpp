@@ -24,6 +24,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  generate   answer a question about images (--model DIR --image FILE --prompt TEXT)\n"
     "  inspect    describe a checkpoint (--model DIR [--json])\n"
+    "  bench      time a checkpoint (--model DIR --image FILE --prompt TEXT [--json])\n"
     "  tokenize   encode JSON strings (one a line) to ids, or --decode ids to strings\n"
     "\n"
     "Run 'nanovlm <command> --help' for a command's options.\n";
@@ -50,6 +51,9 @@ int main(int argc, char** argv) {
     args.removeAt(1); // what remains parses like "nanovlm-<command> [options]"
     if (command == "generate") {
         return nanovlm::cli::run_generate(args);
+    }
+    if (command == "bench") {
+        return nanovlm::cli::run_bench(args);
     }
     if (command == "inspect") {
         return nanovlm::cli::run_inspect(args);

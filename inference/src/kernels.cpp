@@ -1,5 +1,6 @@
 #include "kernels.h"
 
+#include "int8_kernels.h"
 #include "thread_pool.h"
 
 #include <cblas.h> // cblas_sgemm, cblas_sgemv, openblas_set_num_threads
@@ -33,6 +34,21 @@ namespace {
 // Products smaller than this many multiply-adds run on the calling thread alone.
 constexpr std::size_t kParallelMacs = 1 << 16;
 
+// Weight rows the int8 prefill dequantizes for one cblas_sgemm: wide enough for an efficient
+// product, and the dequantizing costs 1/rows of the product it feeds.
+constexpr int kDequantRows = 64;
+
+void add_bias(const Linear& l, int rows, float* y, int lo, int hi) {
+    if (l.bias != nullptr) {
+        for (int r = 0; r < rows; ++r) {
+            float* row = y + std::size_t(r) * l.out;
+            for (int o = lo; o < hi; ++o) {
+                row[o] += l.bias[o];
+            }
+        }
+    }
+}
+
 void linear_slice(const Linear& l, const float* x, int rows, float* y, int lo, int hi) {
     const int n = hi - lo;
     const float* w = l.weight + std::size_t(lo) * l.in;
@@ -42,14 +58,22 @@ void linear_slice(const Linear& l, const float* x, int rows, float* y, int lo, i
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, l.in, 1.0f, x, l.in, w,
                     l.in, 0.0f, y + lo, l.out);
     }
-    if (l.bias != nullptr) {
-        for (int r = 0; r < rows; ++r) {
-            float* row = y + std::size_t(r) * l.out;
-            for (int o = lo; o < hi; ++o) {
-                row[o] += l.bias[o];
-            }
+    add_bias(l, rows, y, lo, hi);
+}
+
+void linear_slice_int8(const Linear& l, const float* x, int rows, float* y, int lo, int hi,
+                       float* scratch) {
+    if (rows == 1) {
+        gemv_int8(l.qweight, l.scales, l.in, x, y, lo, hi);
+    } else {
+        for (int b = lo; b < hi; b += kDequantRows) {
+            const int n = std::min(kDequantRows, hi - b);
+            dequantize_rows(l.qweight + std::size_t(b) * l.in, l.scales + b, n, l.in, scratch);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, l.in, 1.0f, x, l.in,
+                        scratch, l.in, 0.0f, y + b, l.out);
         }
     }
+    add_bias(l, rows, y, lo, hi);
 }
 
 // Splits [0, n) into `parts` slices whose bounds are multiples of 16 (whole cache lines).
@@ -63,14 +87,14 @@ int slice_bound(int n, int part, int parts) {
 template <typename Fn> void split_rows(int n, std::size_t macs, ThreadPool& pool, Fn&& fn) {
     const int parts = macs < kParallelMacs ? 1 : std::min(pool.size(), std::max(1, n / 16));
     if (parts == 1) {
-        fn(0, n);
+        fn(0, n, 0);
         return;
     }
-    pool.parallel_for(parts, [&](int begin, int end, int) {
+    pool.parallel_for(parts, [&](int begin, int end, int thread) {
         for (int part = begin; part < end; ++part) {
             const int lo = slice_bound(n, part, parts), hi = slice_bound(n, part + 1, parts);
             if (hi > lo) {
-                fn(lo, hi);
+                fn(lo, hi, thread);
             }
         }
     });
@@ -79,13 +103,22 @@ template <typename Fn> void split_rows(int n, std::size_t macs, ThreadPool& pool
 } // namespace
 
 void linear(const Linear& l, const float* x, int rows, float* y, ThreadPool& pool) {
-    split_rows(l.out, std::size_t(rows) * l.out * l.in, pool,
-               [&](int lo, int hi) { linear_slice(l, x, rows, y, lo, hi); });
+    split_rows(l.out, std::size_t(rows) * l.out * l.in, pool, [&](int lo, int hi, int thread) {
+        if (l.qweight != nullptr) {
+            linear_slice_int8(l, x, rows, y, lo, hi, pool.scratch(thread));
+        } else {
+            linear_slice(l, x, rows, y, lo, hi);
+        }
+    });
+}
+
+std::size_t linear_scratch_floats(int max_in) {
+    return std::size_t(kDequantRows) * std::size_t(max_in);
 }
 
 void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
                int k, float alpha, ThreadPool& pool) {
-    split_rows(m, std::size_t(m) * n * k, pool, [&](int lo, int hi) {
+    split_rows(m, std::size_t(m) * n * k, pool, [&](int lo, int hi, int) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, hi - lo, n, k, alpha,
                     a + std::size_t(lo) * lda, lda, b, ldb, 0.0f, c + std::size_t(lo) * ldc, ldc);
     });
@@ -93,7 +126,7 @@ void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int l
 
 void matmul_nn(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
                int k, ThreadPool& pool) {
-    split_rows(m, std::size_t(m) * n * k, pool, [&](int lo, int hi) {
+    split_rows(m, std::size_t(m) * n * k, pool, [&](int lo, int hi, int) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, hi - lo, n, k, 1.0f,
                     a + std::size_t(lo) * lda, lda, b, ldb, 0.0f, c + std::size_t(lo) * ldc, ldc);
     });

@@ -188,8 +188,7 @@ void LanguageModel::forward(const float* embeddings, int count, int start, float
     const int last_row = (count - 1) % max_chunk_;
     kernels::rms_norm(x_.data() + std::size_t(last_row) * h, 1, h, weights_.final_norm,
                       config_.lm_rms_eps, last_.data(), pool);
-    const Linear head{weights_.token_embedding, nullptr, config_.lm_vocab_size, h};
-    kernels::linear(head, last_.data(), 1, logits, pool);
+    kernels::linear(weights_.head, last_.data(), 1, logits, pool);
 }
 
 } // namespace nanovlm

@@ -3,7 +3,9 @@
 #include "model_impl.h"
 #include "nanovlm/error.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 namespace nanovlm {
 
@@ -30,6 +32,10 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
     report(0.1f, "mapping model.safetensors");
     impl->store =
         std::make_unique<WeightStore>((fs::path(dir) / "model.safetensors").string(), impl->config);
+    if (options.weights == WeightFormat::Int8) {
+        report(0.2f, "quantizing the weights to int8");
+        impl->store->quantize_int8(std::max(1, int(std::thread::hardware_concurrency())));
+    }
     report(0.8f, "loading the tokenizer");
     try {
         const std::string path =
@@ -91,6 +97,30 @@ std::size_t Model::file_bytes() const {
 }
 std::size_t Model::converted_bytes() const {
     return impl_->store->converted_bytes();
+}
+WeightFormat Model::weight_format() const {
+    return impl_->store->format();
+}
+std::size_t Model::quantized_bytes() const {
+    return impl_->store->quantized_bytes();
+}
+std::size_t Model::weight_memory_bytes() const {
+    const WeightStore& s = *impl_->store;
+    return s.file_bytes() - s.unused_map_bytes() + s.converted_bytes() + s.quantized_bytes();
+}
+
+std::string_view weight_format_name(WeightFormat format) {
+    return format == WeightFormat::Int8 ? "int8" : "f32";
+}
+
+std::optional<WeightFormat> parse_weight_format(std::string_view name) {
+    if (name == "f32") {
+        return WeightFormat::F32;
+    }
+    if (name == "int8") {
+        return WeightFormat::Int8;
+    }
+    return std::nullopt;
 }
 
 } // namespace nanovlm

@@ -16,10 +16,9 @@ namespace nanovlm {
 namespace {
 
 int resolve_threads(int requested) {
-    if (requested > 0) {
-        return requested;
-    }
-    return std::max(1, int(std::thread::hardware_concurrency()));
+    // More threads than cores only makes them wait for each other at every step.
+    const int cores = std::max(1, int(std::thread::hardware_concurrency()));
+    return requested > 0 ? std::min(requested, cores) : cores;
 }
 
 int resolve_context(const ModelConfig& c, int requested) {
@@ -40,8 +39,11 @@ struct Session::State {
                    std::max(1, options.max_chunk), threads),
           vit_out(std::size_t(config.vit_num_patches()) * config.vit_hidden_dim),
           rows(std::size_t(language.max_chunk()) * config.lm_hidden_dim),
-          logits(std::size_t(config.lm_vocab_size)) {
+          logits(std::size_t(config.lm_vocab_size)),
+          history(std::size_t(language.max_positions()), -1) {
         kernels::use_single_threaded_blas();
+        pool.reserve_scratch(
+            kernels::linear_scratch_floats(model->impl().store->max_quantized_in()));
     }
 
     std::shared_ptr<const Model> model;
@@ -52,9 +54,10 @@ struct Session::State {
     VisionEncoder vision;
     Projector projector;
     LanguageModel language;
-    std::vector<float> vit_out; // [N, D] of the tile being encoded
-    std::vector<float> rows;    // [max_chunk, H] input embeddings of one prefill pass
-    std::vector<float> logits;  // [V]
+    std::vector<float> vit_out;   // [N, D] of the tile being encoded
+    std::vector<float> rows;      // [max_chunk, H] input embeddings of one prefill pass
+    std::vector<float> logits;    // [V]
+    std::vector<TokenId> history; // [max_context] id read at each position, -1 for image rows
     int position = 0;
     int tiles_encoded = 0;
 };
@@ -81,7 +84,23 @@ int Session::max_context() const {
     return state_->language.max_positions();
 }
 void Session::rewind(int position) {
-    state_->position = std::clamp(position, 0, state_->position);
+    State& s = *state_;
+    position = std::clamp(position, 0, s.position);
+    if (position == s.position) {
+        return;
+    }
+    if (position == 0) {
+        s.position = 0;
+        std::fill(s.logits.begin(), s.logits.end(), 0.0f);
+        return;
+    }
+    // The logits must be those after the kept positions: read the last kept token again.
+    const TokenId last = s.history[std::size_t(position) - 1];
+    if (last < 0) {
+        throw Error("cannot rewind to just after an image's embeddings; rewind to a text token");
+    }
+    s.position = position - 1;
+    append_token(last);
 }
 int Session::vision_tiles_encoded() const {
     return state_->tiles_encoded;
@@ -97,9 +116,11 @@ std::optional<ImageEmbedding> Session::encode_image(const PreprocessedImage& ima
     if (image.tile_size != s.config.vit_img_size || image.tile_count() <= 0 ||
         image.pixels.size() !=
             std::size_t(image.tile_count()) * 3 * image.tile_size * image.tile_size) {
-        throw Error("image tiles are " + std::to_string(image.tile_size) +
-                    " px but the model's "
-                    "vision encoder takes " +
+        throw Error("the image was prepared as " + std::to_string(image.tile_count()) +
+                    " tiles of " + std::to_string(image.tile_size) + " px with " +
+                    std::to_string(image.pixels.size()) +
+                    " values, but this model's vision "
+                    "encoder takes tiles of " +
                     std::to_string(s.config.vit_img_size) + " px");
     }
     const int per_tile = s.config.image_tokens_per_tile();
@@ -134,6 +155,11 @@ bool Session::append(std::span<const TokenId> ids, std::span<const ImageEmbeddin
 
     int image_rows = 0;
     for (const ImageEmbedding& image : images) {
+        if (image.tokens < 0 || image.values.size() != std::size_t(image.tokens) * h) {
+            throw Error("an image embedding holds " + std::to_string(image.values.size()) +
+                        " values but claims " + std::to_string(image.tokens) + " rows of " +
+                        std::to_string(h) + " (was it made by another model?)");
+        }
         image_rows += image.tokens;
     }
     int placeholders = 0;
@@ -186,15 +212,19 @@ bool Session::append(std::span<const TokenId> ids, std::span<const ImageEmbeddin
         for (int r = 0; r < n; ++r) {
             const int index = done + r;
             float* dst = s.rows.data() + std::size_t(r) * h;
+            TokenId& recorded = s.history[std::size_t(s.position + r)];
             if (prepend && index < image_rows) {
                 next_image_row(dst);
+                recorded = -1;
                 continue;
             }
             const TokenId id = ids[std::size_t(index - (prepend ? image_rows : 0))];
             if (!prepend && id == image_token) {
                 next_image_row(dst);
+                recorded = -1;
             } else {
                 s.language.embed(id, dst);
+                recorded = id;
             }
         }
         const bool last = done + n == total;
@@ -215,6 +245,7 @@ void Session::append_token(TokenId id) {
                     " positions)");
     }
     s.language.embed(id, s.rows.data());
+    s.history[std::size_t(s.position)] = id;
     s.language.forward(s.rows.data(), 1, s.position, s.logits.data(), s.pool);
     ++s.position;
 }

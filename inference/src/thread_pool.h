@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <condition_variable>
 #include <mutex>
@@ -20,6 +21,17 @@ public:
     ~ThreadPool();
 
     int size() const { return int(workers_.size()) + 1; }
+
+    // Per-thread float scratch for kernels that stage data between steps (the int8 prefill
+    // dequantizes blocks of weight rows into it), indexed by parallel_for's `thread`, like ggml's
+    // per-thread work buffer. Grown once, when a session is built, so kernels allocate nothing.
+    void reserve_scratch(std::size_t floats_per_thread) {
+        if (floats_per_thread > scratch_floats_) {
+            scratch_floats_ = floats_per_thread;
+            scratch_.assign(floats_per_thread * std::size_t(size()), 0.0f);
+        }
+    }
+    float* scratch(int thread) { return scratch_.data() + std::size_t(thread) * scratch_floats_; }
 
     // Calls fn(begin, end, thread) on disjoint chunks covering [0, n), on all threads, and
     // returns when every chunk is done. Allocates nothing, so it can run once per token.
@@ -53,6 +65,9 @@ private:
     std::atomic<int> pending_{0};
     std::atomic<std::uint64_t> generation_{0};
     bool stop_ = false; // written under mutex_ before generation_ moves
+
+    std::vector<float> scratch_; // [size(), scratch_floats_]
+    std::size_t scratch_floats_ = 0;
 };
 
 } // namespace nanovlm

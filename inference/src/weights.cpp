@@ -128,6 +128,18 @@ WeightStore::WeightStore(const std::string& safetensors_path, const ModelConfig&
     bind(config);
 }
 
+void WeightStore::quantize_int8(int threads) {
+    const std::vector<Linear*> layers = int8_layers(weights_);
+    for (const Linear* l : layers) {
+        if (file_.contains(l->weight)) {
+            unused_map_bytes_ += std::size_t(l->out) * l->in * sizeof(float);
+        }
+    }
+    quantized_.emplace(layers, threads, [this](const float* source, std::size_t count, float* dst) {
+        file_.copy(source, count * sizeof(float), dst);
+    });
+}
+
 std::size_t WeightStore::converted_bytes() const {
     return converted_floats_ * sizeof(float);
 }
@@ -193,6 +205,9 @@ void WeightStore::bind(const ModelConfig& c) {
 
     LanguageWeights& lm = weights_.language;
     lm.token_embedding = tensor("decoder.head.weight", "decoder.token_embedding.weight");
+    lm.head.weight = lm.token_embedding;
+    lm.head.out = c.lm_vocab_size;
+    lm.head.in = H;
     for (int i = 0; i < c.lm_n_blocks; ++i) {
         const std::string b = "decoder.blocks." + std::to_string(i) + ".";
         LmBlockWeights w;

@@ -1,10 +1,13 @@
 #pragma once
 
 #include "mapped_file.h"
+#include "nanovlm/model.h"
+#include "quantized.h"
 #include "safetensors.h"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,12 +32,15 @@ std::vector<TensorSpec> tensor_table(const ModelConfig& config);
 void check_tensors(const SafetensorsHeader& header, const ModelConfig& config,
                    const std::string& path);
 
-// y = x · weightᵀ (+ bias): a PyTorch nn.Linear, weight [out, in] row-major.
+// y = x · weightᵀ (+ bias): a PyTorch nn.Linear, weight [out, in] row-major. Under
+// `--weights int8` the kernels read the int8 copy instead (quantized.h) and weight is null.
 struct Linear {
     const float* weight = nullptr; // [out, in]
     const float* bias = nullptr;   // [out] or null
     int out = 0;
     int in = 0;
+    const std::int8_t* qweight = nullptr; // [out, in] int8 copy, or null
+    const float* scales = nullptr; // [out]: row o of the weight is qweight[o, :] · scales[o]
 };
 
 struct LayerNormWeights {
@@ -73,6 +79,7 @@ struct LmBlockWeights {
 
 struct LanguageWeights {
     const float* token_embedding = nullptr; // [V, H], also the tied output head
+    Linear head;                            // [V, H]: the token embedding, no bias
     std::vector<LmBlockWeights> blocks;
     const float* final_norm = nullptr; // [H]
     const float* inv_freq = nullptr;   // [head_dim / 2] when the file has it, else computed
@@ -90,10 +97,22 @@ class WeightStore {
 public:
     WeightStore(const std::string& safetensors_path, const ModelConfig& config);
 
+    // --weights int8: replaces the layers of int8_layers() by owned int8 copies, rows split
+    // across `threads` threads. Their float32 tensors are read from the file, not through the
+    // map, so they never become resident. Called once, at load.
+    void quantize_int8(int threads);
+
     const Weights& weights() const { return weights_; }
     const SafetensorsHeader& header() const { return header_; }
+    WeightFormat format() const { return quantized_ ? WeightFormat::Int8 : WeightFormat::F32; }
     std::size_t file_bytes() const { return file_.size(); }
     std::size_t converted_bytes() const;
+    std::size_t quantized_bytes() const { return quantized_ ? quantized_->bytes() : 0; }
+    // Bytes of the map that only quantized layers used: never resident while running, but for
+    // the rows of the tied head that embedding lookups read.
+    std::size_t unused_map_bytes() const { return unused_map_bytes_; }
+    // The widest quantized row (0 without int8): the prefill dequantizes blocks of such rows.
+    int max_quantized_in() const { return quantized_ ? quantized_->max_in() : 0; }
 
 private:
     const float* tensor(const std::string& name, const std::string& alias = {});
@@ -105,6 +124,8 @@ private:
     std::size_t converted_floats_ = 0;
     std::vector<float> computed_inv_freq_;
     Weights weights_;
+    std::optional<QuantizedLayers> quantized_;
+    std::size_t unused_map_bytes_ = 0;
 };
 
 } // namespace nanovlm

@@ -6,14 +6,27 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace nanovlm {
 
+// How the linear layers' weights are held while running (--weights).
+enum class WeightFormat {
+    F32,  // float32 as in the checkpoint (mapped, used in place)
+    Int8, // per-row symmetric int8 made at load: a quarter of the bytes to read per token
+};
+
+// "f32" or "int8".
+std::string_view weight_format_name(WeightFormat format);
+// The format named "f32" or "int8"; nullopt for anything else.
+std::optional<WeightFormat> parse_weight_format(std::string_view name);
+
 struct LoadOptions {
     std::string tokenizer_file; // --tokenizer; empty: look beside the checkpoint, then the HF cache
     bool require_tokenizer = false; // throw when no tokenizer is found instead of loading without
+    WeightFormat weights = WeightFormat::F32; // --weights
 };
 
 // fraction in [0, 1] and what is being done.
@@ -46,6 +59,12 @@ public:
     std::size_t file_bytes() const;
     // Weights converted to float32 at load (F16/BF16 checkpoints): resident beyond the map.
     std::size_t converted_bytes() const;
+    WeightFormat weight_format() const;
+    // The int8 copies and their scales made at load under WeightFormat::Int8, else 0.
+    std::size_t quantized_bytes() const;
+    // Memory the weights occupy while running: the mapped file, less the float32 layers that
+    // int8 copies replaced, plus the converted and quantized copies.
+    std::size_t weight_memory_bytes() const;
 
     struct Impl;
     const Impl& impl() const { return *impl_; }
