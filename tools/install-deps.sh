@@ -10,6 +10,6 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends 
     qml6-module-qtqml qml6-module-qtqml-workerscript qml6-module-qtqml-models \
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates \
     qml6-module-qtquick-layouts qml6-module-qtquick-dialogs qml6-module-qtquick-window \
-    qml6-module-qt-labs-platform qml6-module-qttest \
+    qml6-module-qt-labs-platform qml6-module-qt-labs-folderlistmodel qml6-module-qttest \
     libopenblas-dev nlohmann-json3-dev \
     xvfb xauth imagemagick fonts-dejavu-core

@@ -1,0 +1,320 @@
+#include "chat_controller.h"
+
+#include "inference_worker.h"
+
+#include <QClipboard>
+#include <QDir>
+#include <QGuiApplication>
+#include <QUrl>
+
+#include <algorithm>
+
+namespace nanovlm::app {
+namespace {
+
+QString local_path(const QString& path_or_url) {
+    if (path_or_url.startsWith(QLatin1String("file:"))) {
+        return QUrl(path_or_url).toLocalFile();
+    }
+    return path_or_url.isEmpty() ? QString() : QDir::cleanPath(path_or_url);
+}
+
+QString parameter_count(qint64 n) {
+    if (n >= 1'000'000'000) {
+        return QStringLiteral("%1B").arg(double(n) / 1e9, 0, 'f', 1);
+    }
+    if (n >= 1'000'000) {
+        return QStringLiteral("%1M").arg(double(n) / 1e6, 0, 'f', n >= 10'000'000 ? 0 : 1);
+    }
+    return QStringLiteral("%1K").arg(double(n) / 1e3, 0, 'f', 0);
+}
+
+MessageModel::AnswerState answer_state(AnswerResult::Ending ending) {
+    switch (ending) {
+    case AnswerResult::Ending::EndOfAnswer:
+        return MessageModel::Done;
+    case AnswerResult::Ending::Stopped:
+        return MessageModel::Stopped;
+    case AnswerResult::Ending::Length:
+        return MessageModel::Truncated;
+    case AnswerResult::Ending::ContextFull:
+        return MessageModel::ContextFull;
+    }
+    return MessageModel::Done;
+}
+
+} // namespace
+
+ChatController::ChatController(QObject* parent)
+    : QObject(parent), messages_(this), attachments_(this), settings_(this),
+      worker_(new InferenceWorker) {
+    thread_.setObjectName(QStringLiteral("nanovlm inference"));
+    worker_->moveToThread(&thread_);
+    // The documented QThread idiom: the worker is deleted on its own thread as it ends.
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+
+    // Worker → GUI: queued (different threads), delivered in order.
+    connect(worker_, &InferenceWorker::modelLoadProgress, this, [this](double fraction) {
+        load_progress_ = fraction;
+        emit loadProgressChanged();
+    });
+    connect(worker_, &InferenceWorker::modelLoaded, this, &ChatController::on_model_loaded);
+    connect(worker_, &InferenceWorker::modelFailed, this, &ChatController::on_model_failed);
+    connect(worker_, &InferenceWorker::progress, this, &ChatController::on_progress);
+    connect(worker_, &InferenceWorker::textDelta, this, &ChatController::on_delta);
+    connect(worker_, &InferenceWorker::answerFinished, this, &ChatController::on_finished);
+    connect(worker_, &InferenceWorker::answerFailed, this, &ChatController::on_failed);
+
+    status_timer_.setInterval(100);
+    connect(&status_timer_, &QTimer::timeout, this, &ChatController::update_status);
+    connect(&messages_, &MessageModel::countChanged, this, &ChatController::canRegenerateChanged);
+    thread_.start();
+}
+
+ChatController::~ChatController() {
+    worker_->stopAll(); // the running answer ends within a token or a ViT block
+    thread_.quit();     // queued requests are dropped with the event loop
+    thread_.wait();
+}
+
+QString ChatController::modelDetails() const {
+    if (model_state_ != Ready) {
+        return {};
+    }
+    return tr("%1 · %2 parameters").arg(model_.generation, parameter_count(model_.parameters));
+}
+
+bool ChatController::canRegenerate() const {
+    const int last = messages_.count() - 1;
+    return !busy() && model_state_ == Ready && last >= 0 &&
+           messages_.kindAt(last) == MessageModel::AssistantMessage;
+}
+
+void ChatController::setStepDelay(int milliseconds) {
+    if (step_delay_ != milliseconds) {
+        step_delay_ = milliseconds;
+        worker_->setStepDelay(milliseconds);
+        emit stepDelayChanged();
+    }
+}
+
+void ChatController::set_model_state(ModelState state) {
+    model_state_ = state;
+    emit modelChanged();
+    emit canRegenerateChanged();
+}
+
+void ChatController::loadModel(const QString& directory, const QString& tokenizer) {
+    const QString dir = local_path(directory);
+    if (dir.isEmpty()) {
+        return;
+    }
+    stop(); // the old answer cannot go on with another model's session
+    model_ = {};
+    model_.directory = dir;
+    model_.name = QDir(dir).dirName();
+    model_error_.clear();
+    pending_tokenizer_ = local_path(tokenizer);
+    load_progress_ = 0;
+    ++pending_loads_;
+    emit loadProgressChanged();
+    set_model_state(Loading);
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, dir, file = pending_tokenizer_] { w->loadModel(dir, file); },
+        Qt::QueuedConnection);
+}
+
+void ChatController::on_model_loaded(const ModelSummary& summary) {
+    if (--pending_loads_ > 0) {
+        return; // another folder was chosen meanwhile; its result decides
+    }
+    model_ = summary;
+    settings_.setLastModel(summary.directory);
+    settings_.setLastTokenizer(pending_tokenizer_);
+    set_model_state(Ready);
+    emit modelReady();
+}
+
+void ChatController::on_model_failed(const QString& message) {
+    if (--pending_loads_ > 0) {
+        return;
+    }
+    model_error_ = message;
+    set_model_state(Failed);
+    messages_.appendError(message);
+}
+
+bool ChatController::send(const QString& question) {
+    const QString text = question.trimmed();
+    if (busy() || model_state_ != Ready || attachments_.loading() || text.isEmpty()) {
+        return false;
+    }
+    const QList<AttachmentModel::Attachment> attached = attachments_.takeAll();
+    attachments_.clearError();
+    QStringList urls;
+    last_images_.clear();
+    for (const auto& a : attached) {
+        urls.push_back(a.url);
+        last_images_.push_back(a.image);
+    }
+    last_question_ = text;
+    attempt_ = 0;
+    messages_.appendUser(text, urls);
+    const int row = messages_.appendAssistant();
+
+    ChatRequest request;
+    request.question = text;
+    request.images = last_images_;
+    start(std::move(request), row);
+    return true;
+}
+
+void ChatController::regenerate() {
+    if (!canRegenerate()) {
+        return;
+    }
+    const int row = messages_.count() - 1;
+    messages_.restartAnswer(row);
+    ++attempt_;
+    ChatRequest request;
+    request.regenerate = true;
+    request.question = last_question_;
+    request.images = last_images_;
+    start(std::move(request), row);
+}
+
+void ChatController::start(ChatRequest request, int row) {
+    request.id = next_request_++;
+    request.generation = settings_.generationOptions(attempt_);
+    request.threads = settings_.threads();
+    request.image_detail = settings_.imageDetail();
+
+    active_request_ = request.id;
+    active_row_ = row;
+    saw_text_ = false;
+    progress_ = {};
+    progress_.stage = request.images.isEmpty() || request.regenerate
+                          ? WorkProgress::Stage::ReadingPrompt
+                          : WorkProgress::Stage::PreparingImages;
+    progress_.image_count = int(request.images.size());
+    active_clock_.start();
+    update_status();
+    status_timer_.start();
+    emit busyChanged();
+    emit canRegenerateChanged();
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, request] { w->answer(request); }, Qt::QueuedConnection);
+}
+
+void ChatController::stop() {
+    if (busy()) {
+        worker_->stop(active_request_); // thread-safe; the worker is busy, so not queued
+    }
+}
+
+void ChatController::newChat() {
+    if (busy()) {
+        // Let the old answer end on its own; its late signals no longer match a request.
+        worker_->stop(active_request_);
+        finish_active();
+    }
+    messages_.clear();
+    last_question_.clear();
+    last_images_.clear();
+    attempt_ = 0;
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_] { w->resetConversation(); }, Qt::QueuedConnection);
+    emit canRegenerateChanged();
+}
+
+void ChatController::copyMessage(int row) const {
+    QGuiApplication::clipboard()->setText(messages_.textAt(row));
+}
+
+void ChatController::finish_active() {
+    status_timer_.stop();
+    active_request_ = 0;
+    active_row_ = -1;
+    emit busyChanged();
+    emit canRegenerateChanged();
+}
+
+void ChatController::on_progress(quint64 request, const WorkProgress& progress) {
+    if (request != active_request_) {
+        return;
+    }
+    progress_ = progress;
+    update_status();
+}
+
+void ChatController::update_status() {
+    if (active_request_ == 0 || saw_text_) {
+        return;
+    }
+    const WorkProgress& p = progress_;
+    QString stage;
+    double fraction = -1;
+    switch (p.stage) {
+    case WorkProgress::Stage::PreparingImages:
+        stage = p.image_count > 1
+                    ? tr("Preparing image %1 of %2").arg(p.image + 1).arg(p.image_count)
+                    : tr("Preparing image");
+        break;
+    case WorkProgress::Stage::EncodingImage: {
+        const int tile = std::min(p.tile + 1, p.tile_count);
+        stage = p.image_count > 1 ? tr("Encoding image %1 of %2, tile %3/%4")
+                                        .arg(p.image + 1)
+                                        .arg(p.image_count)
+                                        .arg(tile)
+                                        .arg(p.tile_count)
+                                  : tr("Encoding image, tile %1/%2").arg(tile).arg(p.tile_count);
+        if (p.tile_count > 0 && p.image_count > 0) {
+            fraction = (p.image + double(p.tile) / p.tile_count) / p.image_count;
+        }
+        break;
+    }
+    case WorkProgress::Stage::ReadingPrompt:
+        stage = tr("Reading prompt");
+        if (p.total > 0 && p.done < p.total) {
+            fraction = double(p.done) / p.total;
+        }
+        break;
+    }
+    const double seconds = double(active_clock_.elapsed()) / 1000.0;
+    messages_.setStatus(active_row_, tr("%1 · %2 s").arg(stage).arg(seconds, 0, 'f', 1), fraction);
+}
+
+void ChatController::on_delta(quint64 request, const QString& text) {
+    if (request != active_request_) {
+        return;
+    }
+    if (!saw_text_) {
+        saw_text_ = true;
+        status_timer_.stop();
+    }
+    messages_.appendText(active_row_, text);
+}
+
+void ChatController::on_finished(const AnswerResult& result) {
+    if (result.request != active_request_) {
+        return;
+    }
+    const int row = active_row_;
+    last_result_ = result;
+    messages_.finishAnswer(row, answer_state(result.ending), result.ttft_ms, result.tokens_per_s,
+                           int(result.ids.size()));
+    finish_active();
+    emit answerFinished(row);
+}
+
+void ChatController::on_failed(quint64 request, const QString& message) {
+    if (request != active_request_) {
+        return;
+    }
+    const int row = active_row_;
+    messages_.turnIntoError(row, message);
+    finish_active();
+    emit answerFinished(row);
+}
+
+} // namespace nanovlm::app

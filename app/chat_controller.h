@@ -1,0 +1,137 @@
+#pragma once
+
+#include "attachment_model.h"
+#include "chat_settings.h"
+#include "chat_types.h"
+#include "message_model.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QThread>
+#include <QTimer>
+#include <QtQml/qqmlregistration.h> // QML_ELEMENT
+
+namespace nanovlm::app {
+
+class InferenceWorker;
+
+// One chat window's brain: the messages, the composer's pictures, the settings, and the one
+// worker thread that runs the engine. QML calls send()/stop()/regenerate()/newChat(); the
+// worker's queued signals come back here and become MessageModel changes on the GUI thread.
+//
+// Destroying it at any moment is safe and quick: the destructor stops the running answer (the
+// engine checks between tokens and ViT blocks), then quit()s and wait()s for the thread.
+class ChatController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(nanovlm::app::MessageModel* messages READ messages CONSTANT)
+    Q_PROPERTY(nanovlm::app::AttachmentModel* attachments READ attachments CONSTANT)
+    Q_PROPERTY(nanovlm::app::ChatSettings* settings READ settings CONSTANT)
+
+    Q_PROPERTY(ModelState modelState READ modelState NOTIFY modelChanged)
+    Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
+    Q_PROPERTY(QString modelDirectory READ modelDirectory NOTIFY modelChanged)
+    // "main · 230M parameters"
+    Q_PROPERTY(QString modelDetails READ modelDetails NOTIFY modelChanged)
+    Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
+    Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
+    // Tiles per image side at the model's own detail; 0 when the checkpoint reads one square.
+    Q_PROPERTY(int maxImageDetail READ maxImageDetail NOTIFY modelChanged)
+
+    // An answer is being written (Stop is possible, Send is not).
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(bool canRegenerate READ canRegenerate NOTIFY canRegenerateChanged)
+    // Scripted demos and tests only: sleep this long at every engine step so that a tiny
+    // model's stages stay on screen (InferenceWorker::setStepDelay). 0 in normal use.
+    Q_PROPERTY(int stepDelay READ stepDelay WRITE setStepDelay NOTIFY stepDelayChanged)
+
+public:
+    enum ModelState { NoModel, Loading, Ready, Failed };
+    Q_ENUM(ModelState)
+
+    explicit ChatController(QObject* parent = nullptr);
+    ~ChatController() override;
+
+    MessageModel* messages() { return &messages_; }
+    AttachmentModel* attachments() { return &attachments_; }
+    ChatSettings* settings() { return &settings_; }
+
+    ModelState modelState() const { return model_state_; }
+    QString modelName() const { return model_.name; }
+    QString modelDirectory() const { return model_.directory; }
+    QString modelDetails() const;
+    QString modelError() const { return model_error_; }
+    double loadProgress() const { return load_progress_; }
+    int maxImageDetail() const { return model_.max_tiles_per_side; }
+    bool busy() const { return active_request_ != 0; }
+    bool canRegenerate() const;
+    int stepDelay() const { return step_delay_; }
+    void setStepDelay(int milliseconds);
+
+    // The last answer's full result (ids, timings); for tests and the stats line.
+    const AnswerResult& lastResult() const { return last_result_; }
+
+    // A checkpoint folder and optionally a tokenizer.json; paths or file:// URLs.
+    Q_INVOKABLE void loadModel(const QString& directory, const QString& tokenizer = {});
+    // Asks `question` about the pictures in the composer. False (nothing happens) while an
+    // answer runs, pictures are still decoding, no model is ready, or the question is empty.
+    Q_INVOKABLE bool send(const QString& question);
+    Q_INVOKABLE void stop();
+    Q_INVOKABLE void regenerate();
+    Q_INVOKABLE void newChat();
+    Q_INVOKABLE void copyMessage(int row) const;
+
+signals:
+    void modelChanged();
+    void loadProgressChanged();
+    void busyChanged();
+    void canRegenerateChanged();
+    void stepDelayChanged();
+    void modelReady();
+    // The answer in `row` is complete: done, stopped, cut, or turned into an error message.
+    void answerFinished(int row);
+
+private:
+    void start(ChatRequest request, int row);
+    void finish_active();
+    void update_status();
+    void on_progress(quint64 request, const WorkProgress& progress);
+    void on_delta(quint64 request, const QString& text);
+    void on_finished(const AnswerResult& result);
+    void on_failed(quint64 request, const QString& message);
+    void on_model_loaded(const ModelSummary& summary);
+    void on_model_failed(const QString& message);
+    void set_model_state(ModelState state);
+
+    MessageModel messages_;
+    AttachmentModel attachments_;
+    ChatSettings settings_;
+
+    ModelState model_state_ = NoModel;
+    ModelSummary model_;
+    QString model_error_;
+    QString pending_tokenizer_;
+    int pending_loads_ = 0; // loads queued on the worker; only the last one's result counts
+    double load_progress_ = 0;
+    int step_delay_ = 0;
+
+    // The answer being written: its request id (0: none), row, clock and last stage.
+    quint64 next_request_ = 1;
+    quint64 active_request_ = 0;
+    int active_row_ = -1;
+    bool saw_text_ = false;
+    QElapsedTimer active_clock_;
+    QTimer status_timer_; // refreshes the "… · 1.2 s" while no token has come
+    WorkProgress progress_;
+
+    // The last question, kept to answer it again.
+    QString last_question_;
+    QList<QImage> last_images_;
+    int attempt_ = 0;
+    AnswerResult last_result_;
+
+    QThread thread_;
+    InferenceWorker* worker_; // lives on thread_; deleted there when the thread finishes
+};
+
+} // namespace nanovlm::app

@@ -1,0 +1,76 @@
+#pragma once
+
+// The values that cross between the GUI thread and the InferenceWorker thread. They are plain
+// copyable structs: queued signals copy them, so neither side ever touches the other's objects.
+
+#include "nanovlm/generation.h"
+
+#include <QImage>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace nanovlm::app {
+
+// One question for the worker. Images arrive decoded (RGB888, decoded once by
+// AttachmentModel); the worker turns them into the checkpoint's tiles.
+struct ChatRequest {
+    quint64 id = 0;
+    QString question;
+    QList<QImage> images;
+    // Answer the last question again (after Session::rewind) instead of asking a new one; the
+    // question and images are still sent in case the last question was never fully read.
+    bool regenerate = false;
+    GenerationOptions generation;
+    int threads = 0;      // threads for a new Session; 0: every core
+    int image_detail = 0; // ImageGeometry::max_tiles_per_side; 0: the model's own choice
+};
+
+// Where the worker is while no token has come yet.
+struct WorkProgress {
+    enum class Stage { PreparingImages, EncodingImage, ReadingPrompt };
+    Stage stage = Stage::PreparingImages;
+    int image = 0; // 0-based
+    int image_count = 0;
+    int tile = 0; // tiles done of tile_count
+    int tile_count = 0;
+    int done = 0; // prompt positions read of total
+    int total = 0;
+};
+
+// How an answer ended and what it cost.
+struct AnswerResult {
+    enum class Ending {
+        EndOfAnswer, // the model wrote its end-of-answer token
+        Length,      // max_new_tokens reached
+        Stopped,     // the user stopped it
+        ContextFull, // the conversation filled the session's context
+    };
+    quint64 request = 0;
+    Ending ending = Ending::EndOfAnswer;
+    QList<qint32> ids; // every sampled id, the end-of-answer id included
+    double ttft_ms = -1;
+    double tokens_per_s = 0;
+    int prompt_tokens = 0;
+    int image_tokens = 0;
+    int context_used = 0; // session positions after the answer
+    int context_size = 0;
+    int vision_tiles_encoded = 0; // by this conversation's session since it was created
+};
+
+// What the GUI shows about the loaded checkpoint.
+struct ModelSummary {
+    QString directory;
+    QString name;       // folder name
+    QString generation; // "v0.1", "v0.2", "main"
+    qint64 parameters = 0;
+    // Tiles per image side at the model's own detail (Tiles mode); 0 for one-square checkpoints.
+    int max_tiles_per_side = 0;
+};
+
+} // namespace nanovlm::app
+
+Q_DECLARE_METATYPE(nanovlm::app::ChatRequest)
+Q_DECLARE_METATYPE(nanovlm::app::WorkProgress)
+Q_DECLARE_METATYPE(nanovlm::app::AnswerResult)
+Q_DECLARE_METATYPE(nanovlm::app::ModelSummary)

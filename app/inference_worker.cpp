@@ -1,0 +1,283 @@
+#include "inference_worker.h"
+
+#include "image_loader.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+
+#include <chrono>
+#include <limits>
+#include <thread>
+
+namespace nanovlm::app {
+namespace {
+
+// Deltas are batched to at most one per frame: a tiny model writes thousands of tokens a second
+// and one queued signal each would flood the GUI thread's event queue; a real model's 20-60
+// tokens/s still arrive one by one.
+constexpr qint64 kDeltaIntervalMs = 16;
+
+QString generation_label(Generation generation) {
+    return QString::fromUtf8(generation_name(generation).data(),
+                             qsizetype(generation_name(generation).size()));
+}
+
+} // namespace
+
+InferenceWorker::InferenceWorker(QObject* parent) : QObject(parent) {}
+
+InferenceWorker::~InferenceWorker() = default;
+
+void InferenceWorker::stop(quint64 request) {
+    std::lock_guard lock(stop_mutex_);
+    stopped_up_to_ = std::max(stopped_up_to_, request);
+    if (running_ != 0 && running_ <= stopped_up_to_) {
+        cancel_.store(true);
+    }
+}
+
+void InferenceWorker::stopAll() {
+    stop(std::numeric_limits<quint64>::max());
+}
+
+void InferenceWorker::begin(quint64 request) {
+    std::lock_guard lock(stop_mutex_);
+    running_ = request;
+    cancel_.store(request <= stopped_up_to_);
+}
+
+void InferenceWorker::end() {
+    std::lock_guard lock(stop_mutex_);
+    running_ = 0;
+}
+
+void InferenceWorker::pause_for_step() {
+    const int delay = step_delay_ms_.load();
+    for (int waited = 0; waited < delay && !cancel_.load(); ++waited) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+void InferenceWorker::loadModel(const QString& directory, const QString& tokenizer_file) {
+    // Free the old checkpoint first: two large models side by side may not fit in memory.
+    session_.reset();
+    model_.reset();
+    last_turn_ = {};
+    try {
+        LoadOptions options;
+        options.tokenizer_file = tokenizer_file.toStdString();
+        // The chat cannot write a word without one; say so now, not at the first question.
+        options.require_tokenizer = true;
+        int last_percent = -1;
+        model_ = Model::load(
+            directory.toStdString(), options, [&](float fraction, std::string_view stage) {
+                const int percent = int(fraction * 100.0f);
+                if (percent != last_percent) { // not once per tensor
+                    last_percent = percent;
+                    emit modelLoadProgress(
+                        fraction, QString::fromUtf8(stage.data(), qsizetype(stage.size())));
+                }
+            });
+        const ModelConfig& config = model_->config();
+        const ImageGeometry geometry = ImageGeometry::from_config(config);
+        ModelSummary summary;
+        summary.directory = QString::fromStdString(model_->directory());
+        summary.name = QFileInfo(summary.directory).fileName();
+        summary.generation = generation_label(config.generation);
+        summary.parameters = qint64(model_->parameter_count());
+        summary.max_tiles_per_side =
+            geometry.mode == ImageGeometry::Mode::Tiles && geometry.tile_size > 0
+                ? std::max(1, geometry.max_side / geometry.tile_size)
+                : 0;
+        emit modelLoaded(summary);
+    } catch (const Error& e) {
+        model_.reset();
+        emit modelFailed(QString::fromUtf8(e.what()));
+    } catch (const std::bad_alloc&) {
+        model_.reset();
+        emit modelFailed(tr("Not enough memory to load %1").arg(directory));
+    }
+}
+
+void InferenceWorker::resetConversation() {
+    if (session_) {
+        session_->reset();
+    }
+    last_turn_ = {};
+}
+
+Session& InferenceWorker::session_for(int threads) {
+    // A session's thread pool is sized at construction. A new thread count therefore applies
+    // from the next chat on: rebuilding the session mid-chat would throw away its KV cache.
+    const int wanted =
+        threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    if (session_ && session_->position() == 0 && session_->threads() != wanted) {
+        session_.reset();
+    }
+    if (!session_) {
+        SessionOptions options;
+        options.threads = threads;
+        session_ = std::make_unique<Session>(model_, options);
+        last_turn_ = {};
+    }
+    return *session_;
+}
+
+void InferenceWorker::close_previous_answer() {
+    // PromptBuilder's follow-up turn continues a transcript whose last answer ended with the
+    // end-of-answer id; an answer that was stopped or hit the token limit did not write it.
+    if (last_turn_.answer_start >= 0 && !last_turn_.closed &&
+        session_->position() < session_->max_context()) {
+        session_->append_token(model_->config().eos_token_id());
+    }
+    last_turn_.closed = true;
+}
+
+std::vector<PreprocessedImage> InferenceWorker::prepare_images(const ChatRequest& request) {
+    ImageGeometry geometry = ImageGeometry::from_config(model_->config());
+    geometry.max_tiles_per_side = request.image_detail;
+    std::vector<PreprocessedImage> images;
+    images.reserve(std::size_t(request.images.size()));
+    for (int i = 0; i < request.images.size(); ++i) {
+        if (cancel_.load()) {
+            break;
+        }
+        WorkProgress p;
+        p.stage = WorkProgress::Stage::PreparingImages;
+        p.image = i;
+        p.image_count = int(request.images.size());
+        emit progress(request.id, p);
+        images.push_back(preprocess_image(to_rgb_image(request.images[i]), geometry));
+    }
+    return images;
+}
+
+void InferenceWorker::answer(const ChatRequest& request) {
+    begin(request.id);
+    try {
+        run(request);
+    } catch (const Error& e) {
+        emit answerFailed(request.id, QString::fromUtf8(e.what()));
+    } catch (const std::bad_alloc&) {
+        emit answerFailed(request.id, tr("Out of memory. Try fewer images or a lower image "
+                                         "detail in Settings."));
+    }
+    end();
+}
+
+void InferenceWorker::run(const ChatRequest& request) {
+    AnswerResult out;
+    out.request = request.id;
+    if (!model_) {
+        emit answerFailed(request.id, tr("No model is loaded. Choose a checkpoint folder first."));
+        return;
+    }
+    Session& session = session_for(request.threads);
+
+    std::vector<TokenId> prompt;
+    std::vector<PreprocessedImage> images;
+    const bool answer_again = request.regenerate && last_turn_.answer_start > 0;
+    if (answer_again) {
+        // The question is in the cache: step back one position so that re-reading its last id
+        // gives fresh logits, and sample a new answer from there. No image is encoded again.
+        session.rewind(last_turn_.answer_start - 1);
+        prompt = {last_turn_.last_prompt_id};
+    } else {
+        if (request.regenerate && last_turn_.start >= 0) {
+            session.rewind(last_turn_.start); // the question was stopped before it was read
+        } else {
+            close_previous_answer();
+        }
+        images = prepare_images(request);
+        if (cancel_.load()) {
+            out.ending = AnswerResult::Ending::Stopped;
+            emit answerFinished(out);
+            return;
+        }
+        const bool follow_up = session.position() > 0;
+        prompt =
+            PromptBuilder(*model_).user_turn(request.question.toStdString(), images, follow_up);
+        if (prompt.empty()) {
+            emit answerFailed(request.id, tr("The question is empty."));
+            return;
+        }
+        last_turn_ = {session.position(), -1, prompt.back(), false};
+    }
+
+    const quint64 id = request.id;
+    RunControl control;
+    control.cancel = &cancel_;
+    control.on_progress = [&](const Progress& p) {
+        if (p.stage == Progress::Stage::Generating) {
+            return; // tokens speak for themselves
+        }
+        WorkProgress w;
+        w.stage = p.stage == Progress::Stage::EncodingImage ? WorkProgress::Stage::EncodingImage
+                                                            : WorkProgress::Stage::ReadingPrompt;
+        w.image = p.image;
+        w.image_count = p.image_count;
+        w.tile = p.tile;
+        w.tile_count = p.tile_count;
+        w.done = p.done;
+        w.total = p.total;
+        emit progress(id, w);
+        pause_for_step();
+    };
+
+    StreamingDecoder decoder(*model_->tokenizer(), /*skip_special_tokens=*/true);
+    std::string pending;
+    QElapsedTimer since_delta;
+    since_delta.start();
+    auto flush = [&] {
+        if (!pending.empty()) {
+            emit textDelta(id, QString::fromUtf8(pending.data(), qsizetype(pending.size())));
+            pending.clear();
+        }
+        since_delta.restart();
+    };
+    bool context_full = false;
+    const GenerationResult result =
+        generate(session, prompt, images, request.generation, control, [&](TokenId token) {
+            pending += decoder.push(token);
+            if (since_delta.elapsed() >= kDeltaIntervalMs) {
+                flush();
+            }
+            pause_for_step();
+            // generate() reads this id back after we return; stop once that fills the context
+            // rather than sample on from stale logits.
+            if (session.position() + 1 >= session.max_context()) {
+                context_full = true;
+                return false;
+            }
+            return true;
+        });
+    pending += decoder.finish();
+    flush();
+
+    if (!answer_again && result.prompt_tokens > 0) {
+        last_turn_.answer_start = last_turn_.start + result.prompt_tokens;
+    }
+    if (answer_again && session.position() < last_turn_.answer_start) {
+        // Stopped before the question's last id was read again: put it back, so that the
+        // transcript a follow-up continues is whole.
+        const TokenId last = last_turn_.last_prompt_id;
+        session.append({&last, 1});
+    }
+    last_turn_.closed = result.reached_eos;
+
+    out.ending = result.reached_eos ? AnswerResult::Ending::EndOfAnswer
+                 : result.cancelled ? AnswerResult::Ending::Stopped
+                 : context_full     ? AnswerResult::Ending::ContextFull
+                                    : AnswerResult::Ending::Length;
+    out.ids = QList<qint32>(result.ids.begin(), result.ids.end());
+    out.ttft_ms = result.ids.empty() ? -1.0 : result.ttft_ms;
+    out.tokens_per_s = result.decode_tokens_per_s();
+    out.prompt_tokens = result.prompt_tokens;
+    out.image_tokens = result.image_tokens;
+    out.context_used = session.position();
+    out.context_size = session.max_context();
+    out.vision_tiles_encoded = session.vision_tiles_encoded();
+    emit answerFinished(out);
+}
+
+} // namespace nanovlm::app

@@ -1,0 +1,110 @@
+// `nanovlm-chat`: the desktop chat. Parses the command line, then hands over to the QML module
+// NanoVlm.Ui; everything else lives in nanovlm_app (ChatController and its worker thread).
+
+#include "quit_on_signal.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QGuiApplication>
+#include <QPalette>
+#include <QQmlApplicationEngine>
+#include <QQuickStyle>
+#include <QUrl>
+#include <QtQml/qqmlextensionplugin.h> // Q_IMPORT_QML_PLUGIN
+
+// The QML modules are static libraries; these pull in their type registrations.
+Q_IMPORT_QML_PLUGIN(NanoVlm_AppPlugin)
+Q_IMPORT_QML_PLUGIN(NanoVlm_UiPlugin)
+
+namespace {
+
+QString absolute(const QString& path) {
+    return path.isEmpty() ? path : QDir(path).absolutePath();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setOrganizationName(QStringLiteral("nanovlm"));
+    QGuiApplication::setApplicationName(QStringLiteral("nanovlm-chat"));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("nanoVLM Chat"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(NANOVLM_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("nanovlm-chat"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Ask questions about images with a local nanoVLM model."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {"model", "Open this checkpoint folder (config.json + model.safetensors).", "DIR"},
+        {"tokenizer", "tokenizer.json to use instead of the one found.", "FILE"},
+        {"theme", "Colour theme for this run: system, light or dark.", "THEME"},
+        // Scripted runs (screenshots, tests): ask, wait for each answer, then quit. They leave
+        // the saved settings as they were.
+        {"ask",
+         "Scripted run: ask this question once the model is ready (repeat for a "
+         "follow-up).",
+         "TEXT"},
+        {"attach", "Scripted run: attach this image to the first question (repeatable).", "FILE"},
+        {"max-new-tokens", "Scripted run: answer length limit for this run.", "N"},
+        {"step-delay",
+         "Scripted run: sleep this many ms at every engine step so that a tiny "
+         "model's stages stay visible.",
+         "MS"},
+        {"screenshot",
+         "Scripted run: save PREFIX-{welcome,composer,progress,streaming,done,settings}.png "
+         "along the way.",
+         "PREFIX"},
+    });
+    parser.process(app);
+
+    const QString theme = parser.value("theme");
+    if (!theme.isEmpty() && theme != "system" && theme != "light" && theme != "dark") {
+        qCritical("nanovlm-chat: --theme must be system, light or dark");
+        return 2;
+    }
+    QStringList attach;
+    for (const QString& file : parser.values("attach")) {
+        attach.push_back(absolute(file));
+    }
+    QVariantMap script;
+    if (parser.isSet("ask")) {
+        script = {
+            {"questions", parser.values("ask")},
+            {"attach", attach},
+            {"maxNewTokens", parser.value("max-new-tokens").toInt()},
+            {"stepDelay", parser.value("step-delay").toInt()},
+            {"screenshot", absolute(parser.value("screenshot"))},
+        };
+    }
+
+    // Material: a complete light and dark look whose colours Main.qml sets from our Theme.
+    QQuickStyle::setStyle(QStringLiteral("Material"));
+    // Markdown links take their colour from the application palette when an answer is parsed;
+    // this violet reads on both the light and the dark background.
+    QPalette palette = QGuiApplication::palette();
+    palette.setColor(QPalette::Link, QColor(0x6f, 0x78, 0xf0));
+    QGuiApplication::setPalette(palette);
+    nanovlm::app::QuitOnSignal quit_on_signal;
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+    engine.setInitialProperties({
+        {"initialModel", absolute(parser.value("model"))},
+        {"initialTokenizer", absolute(parser.value("tokenizer"))},
+        {"themeOverride", theme == "system" ? QString() : theme},
+        {"script", script},
+    });
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreated, &app,
+        [](QObject* root, const QUrl&) {
+            if (root == nullptr) {
+                QCoreApplication::exit(1);
+            }
+        },
+        Qt::QueuedConnection);
+    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/NanoVlm/Ui/Main.qml")));
+    return app.exec();
+}

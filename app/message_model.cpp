@@ -1,0 +1,178 @@
+#include "message_model.h"
+
+namespace nanovlm::app {
+
+MessageModel::MessageModel(QObject* parent) : QAbstractListModel(parent) {}
+
+int MessageModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : count(); // a flat list: rows have no children
+}
+
+QVariant MessageModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const Message& m = messages_[std::size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+    case TextRole:
+        return m.text;
+    case KindRole:
+        return m.kind;
+    case ImagesRole:
+        return m.images;
+    case AnswerStateRole:
+        return m.state;
+    case StatusRole:
+        return m.status;
+    case ProgressRole:
+        return m.progress;
+    case TtftRole:
+        return m.ttft_ms;
+    case TokensPerSecondRole:
+        return m.tokens_per_s;
+    case TokenCountRole:
+        return m.tokens;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> MessageModel::roleNames() const {
+    // "answerState", not "state": a delegate's `state` is Item.state.
+    return {
+        {KindRole, "kind"},
+        {TextRole, "text"},
+        {ImagesRole, "images"},
+        {AnswerStateRole, "answerState"},
+        {StatusRole, "status"},
+        {ProgressRole, "progress"},
+        {TtftRole, "ttftMs"},
+        {TokensPerSecondRole, "tokensPerSecond"},
+        {TokenCountRole, "tokenCount"},
+    };
+}
+
+int MessageModel::append(Message message) {
+    const int row = count();
+    beginInsertRows({}, row, row);
+    messages_.push_back(std::move(message));
+    endInsertRows();
+    emit countChanged();
+    return row;
+}
+
+int MessageModel::appendUser(const QString& text, const QStringList& image_urls) {
+    Message m;
+    m.kind = UserMessage;
+    m.text = text;
+    m.images = image_urls;
+    return append(std::move(m));
+}
+
+int MessageModel::appendAssistant() {
+    Message m;
+    m.kind = AssistantMessage;
+    m.state = Streaming;
+    return append(std::move(m));
+}
+
+int MessageModel::appendError(const QString& message) {
+    Message m;
+    m.kind = ErrorMessage;
+    m.text = message;
+    return append(std::move(m));
+}
+
+void MessageModel::changed(int row, const QList<int>& roles) {
+    const QModelIndex i = index(row);
+    emit dataChanged(i, i, roles);
+}
+
+void MessageModel::appendText(int row, const QString& delta) {
+    if (!valid(row) || delta.isEmpty()) {
+        return;
+    }
+    Message& m = messages_[std::size_t(row)];
+    m.text += delta;
+    if (!m.status.isEmpty()) { // the first words replace the progress line
+        m.status.clear();
+        m.progress = -1;
+        changed(row, {TextRole, StatusRole, ProgressRole});
+        return;
+    }
+    changed(row, {TextRole});
+}
+
+void MessageModel::setStatus(int row, const QString& status, double progress) {
+    if (!valid(row)) {
+        return;
+    }
+    Message& m = messages_[std::size_t(row)];
+    if (m.status == status && m.progress == progress) {
+        return;
+    }
+    m.status = status;
+    m.progress = progress;
+    changed(row, {StatusRole, ProgressRole});
+}
+
+void MessageModel::finishAnswer(int row, AnswerState state, double ttft_ms, double tokens_per_s,
+                                int tokens) {
+    if (!valid(row)) {
+        return;
+    }
+    Message& m = messages_[std::size_t(row)];
+    m.state = state;
+    m.status.clear();
+    m.progress = -1;
+    m.ttft_ms = ttft_ms;
+    m.tokens_per_s = tokens_per_s;
+    m.tokens = tokens;
+    changed(row, {AnswerStateRole, StatusRole, ProgressRole, TtftRole, TokensPerSecondRole,
+                  TokenCountRole});
+}
+
+void MessageModel::restartAnswer(int row) {
+    if (!valid(row)) {
+        return;
+    }
+    Message& m = messages_[std::size_t(row)];
+    m = Message{};
+    m.kind = AssistantMessage;
+    m.state = Streaming;
+    changed(row, {KindRole, TextRole, AnswerStateRole, StatusRole, ProgressRole, TtftRole,
+                  TokensPerSecondRole, TokenCountRole});
+}
+
+void MessageModel::turnIntoError(int row, const QString& message) {
+    if (!valid(row)) {
+        return;
+    }
+    Message& m = messages_[std::size_t(row)];
+    m = Message{};
+    m.kind = ErrorMessage;
+    m.text = message;
+    changed(row, {KindRole, TextRole, AnswerStateRole, StatusRole, ProgressRole, TtftRole,
+                  TokensPerSecondRole, TokenCountRole});
+}
+
+QString MessageModel::textAt(int row) const {
+    return valid(row) ? messages_[std::size_t(row)].text : QString();
+}
+
+MessageModel::Kind MessageModel::kindAt(int row) const {
+    return valid(row) ? messages_[std::size_t(row)].kind : ErrorMessage;
+}
+
+void MessageModel::clear() {
+    if (messages_.empty()) {
+        return;
+    }
+    beginResetModel();
+    messages_.clear();
+    endResetModel();
+    emit countChanged();
+}
+
+} // namespace nanovlm::app

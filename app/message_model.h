@@ -1,0 +1,103 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QStringList>
+#include <QtQml/qqmlregistration.h> // QML_ELEMENT, QML_UNCREATABLE
+
+#include <vector>
+
+namespace nanovlm::app {
+
+// The messages of one chat, for the chat view. Lives on the GUI thread and is changed only
+// there (ChatController applies the worker's queued deltas): no locks, and views see every
+// change as a normal model signal.
+//
+// Streaming is cheap on purpose: appendText() emits dataChanged for that one row and TextRole
+// only, so a view re-lays-out one message per delta and nothing is re-sent per token.
+class MessageModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("MessageModel is owned by a ChatController (ChatController.messages)")
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+
+public:
+    // Who wrote a message.
+    enum Kind {
+        UserMessage,      // the question, with its pictures
+        AssistantMessage, // the model's answer
+        ErrorMessage,     // what went wrong, written for a person (engine errors)
+    };
+    Q_ENUM(Kind)
+
+    // Where an answer is. Only AssistantMessage rows use anything but Done.
+    enum AnswerState {
+        Streaming,   // tokens are still coming
+        Done,        // the model ended its answer
+        Stopped,     // the user stopped it; what was written stays
+        Truncated,   // the "max new tokens" limit cut it
+        ContextFull, // the conversation filled the model's context
+    };
+    Q_ENUM(AnswerState)
+
+    // The roles a delegate reads (QML names in quotes).
+    enum Roles {
+        KindRole = Qt::UserRole + 1, // "kind": Kind
+        TextRole,                    // "text": message text (Markdown for answers)
+        ImagesRole,                  // "images": QStringList of image file URLs, in order
+        AnswerStateRole,             // "answerState": AnswerState
+        StatusRole,          // "status": what the worker does before the first token, else ""
+        ProgressRole,        // "progress": that stage's fraction in [0, 1], or -1 if unknown
+        TtftRole,            // "ttftMs": time to first token in ms, or -1 (no answer yet)
+        TokensPerSecondRole, // "tokensPerSecond": decode speed after the first token
+        TokenCountRole,      // "tokenCount": tokens the answer used
+        LastRole,
+    };
+    Q_ENUM(Roles)
+
+    explicit MessageModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    int count() const { return int(messages_.size()); }
+
+    // Each returns the new row.
+    int appendUser(const QString& text, const QStringList& image_urls);
+    int appendAssistant(); // an empty answer in state Streaming
+    int appendError(const QString& message);
+
+    // Changes to one answer row; each emits dataChanged for the roles it touches only.
+    void appendText(int row, const QString& delta);
+    void setStatus(int row, const QString& status, double progress);
+    void finishAnswer(int row, AnswerState state, double ttft_ms, double tokens_per_s, int tokens);
+    void restartAnswer(int row); // regenerate: empty text, Streaming, no stats
+    void turnIntoError(int row, const QString& message);
+
+    Q_INVOKABLE QString textAt(int row) const;
+    Kind kindAt(int row) const;
+    void clear();
+
+signals:
+    void countChanged();
+
+private:
+    struct Message {
+        Kind kind = AssistantMessage;
+        QString text;
+        QStringList images;
+        AnswerState state = Done;
+        QString status;
+        double progress = -1;
+        double ttft_ms = -1;
+        double tokens_per_s = 0;
+        int tokens = 0;
+    };
+
+    int append(Message message);
+    bool valid(int row) const { return row >= 0 && row < count(); }
+    void changed(int row, const QList<int>& roles);
+
+    std::vector<Message> messages_;
+};
+
+} // namespace nanovlm::app

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QObject>
+#include <QUrl>
+#include <QtQml/qqmlregistration.h> // QML_ELEMENT, QML_SINGLETON
+
+// Paths of the test fixtures for the QML tests (module NanoVlm.TestHelpers).
+class Fixtures : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(QString model READ model CONSTANT)
+    Q_PROPERTY(QString tokenizer READ tokenizer CONSTANT)
+    Q_PROPERTY(QUrl image READ image CONSTANT)
+    Q_PROPERTY(QUrl smallImage READ smallImage CONSTANT)
+
+public:
+    using QObject::QObject;
+
+    static QString root() { return QStringLiteral(NANOVLM_FIXTURES); }
+    QString model() const { return root() + "/parity/main/ckpt"; }
+    QString tokenizer() const { return root() + "/tokenizer/tokenizer.json"; }
+    QUrl image() const { return QUrl::fromLocalFile(root() + "/parity/main/300x200/image.png"); }
+    QUrl smallImage() const { return QUrl::fromLocalFile(root() + "/parity/main/64x64/image.png"); }
+    Q_INVOKABLE QUrl badImage(const QString& name) const {
+        return QUrl::fromLocalFile(root() + "/bad_images/" + name);
+    }
+};

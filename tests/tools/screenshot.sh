@@ -1,0 +1,44 @@
+#!/bin/sh
+# Screenshots of the real nanovlm-chat, light and dark, for a look at the UI.
+#
+# Launches the app under Xvfb with the tiny "main" parity checkpoint and runs a scripted exchange
+# (nanovlm-chat --ask/--attach/--screenshot, see ScriptedRun.qml): two pictures (and a text file
+# posing as one, refused in the composer) with a question, then a follow-up. --step-delay slows
+# the tiny model so that each stage stays on screen. Saves, per theme,
+# OUT/THEME-{welcome,composer,progress,streaming,done,settings}.png.
+#
+# usage: tests/tools/screenshot.sh [BUILD_DIR [OUT_DIR]]
+#        defaults: build/release and BUILD_DIR/screenshots
+set -eu
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build/release}
+out=${2:-$build/screenshots}
+app=$build/app/nanovlm-chat
+fixtures=$root/tests/fixtures
+
+[ -x "$app" ] || { echo "screenshot.sh: no $app; build first" >&2; exit 1; }
+command -v xvfb-run >/dev/null || { echo "screenshot.sh: needs xvfb-run (apt install xvfb)" >&2; exit 1; }
+mkdir -p "$out"
+# This run's settings live in a throwaway folder, never in the user's ~/.config.
+config=$(mktemp -d)
+trap 'rm -rf "$config"' EXIT
+
+for theme in light dark; do
+    rm -f "$out/$theme"-*.png
+    XDG_CONFIG_HOME=$config timeout 120 xvfb-run -a -s "-screen 0 1280x900x24" "$app" \
+        --model "$fixtures/parity/main/ckpt" \
+        --tokenizer "$fixtures/tokenizer/tokenizer.json" \
+        --theme "$theme" \
+        --attach "$fixtures/parity/main/300x200/image.png" \
+        --attach "$fixtures/parity/main/64x64/image.png" \
+        --attach "$fixtures/bad_images/not_an_image.png" \
+        --ask "What is in this picture?" \
+        --ask "Describe the colours." \
+        --max-new-tokens 40 --step-delay 30 \
+        --screenshot "$out/$theme"
+    for stage in welcome composer progress streaming done settings; do
+        [ -s "$out/$theme-$stage.png" ] || { echo "screenshot.sh: $theme-$stage.png missing" >&2; exit 1; }
+    done
+done
+echo "screenshots in $out"

@@ -1,0 +1,76 @@
+import QtQuick
+import QtQuick.Controls
+import NanoVlm.Ui
+
+// A question: its pictures, in the order the model reads them, above a bubble on the right.
+Item {
+    id: message
+
+    property string text
+    property var images: []
+    readonly property real maxBubbleWidth: Math.max(200, width * 0.78)
+    readonly property int pictureSize: images.length > 1 ? 132 : 220
+
+    implicitHeight: column.height
+
+    Column {
+        id: column
+        anchors.right: parent.right
+        width: parent.width
+        spacing: 6
+
+        Flow {
+            id: pictures
+            anchors.right: parent.right
+            width: Math.min(message.maxBubbleWidth,
+                            message.images.length * (message.pictureSize + spacing))
+            layoutDirection: Qt.LeftToRight
+            spacing: 6
+            visible: message.images.length > 0
+
+            Repeater {
+                model: message.images
+                delegate: Thumbnail {
+                    required property string modelData
+                    width: message.pictureSize
+                    height: message.images.length > 1 ? message.pictureSize
+                                                      : message.pictureSize * 0.75
+                    source: modelData
+                    backdrop: Theme.window
+                    radius: 14
+
+                    MouseArea {
+                        anchors.fill: parent
+                        cursorShape: Qt.PointingHandCursor
+                        onClicked: Qt.openUrlExternally(parent.source)
+                    }
+                }
+            }
+        }
+
+        Rectangle {
+            id: bubble
+            anchors.right: parent.right
+            width: Math.min(body.implicitWidth, message.maxBubbleWidth - 32) + 32
+            height: body.height + 20
+            radius: 18
+            color: Theme.userBubble
+
+            TextEdit {
+                id: body
+                x: 16
+                y: 10
+                width: bubble.width - 32
+                text: message.text
+                textFormat: TextEdit.PlainText
+                wrapMode: TextEdit.Wrap
+                readOnly: true
+                selectByMouse: true
+                color: Theme.userBubbleText
+                selectionColor: Theme.accent
+                selectedTextColor: Theme.accentText
+                font.pixelSize: Theme.fontBody
+            }
+        }
+    }
+}
