@@ -11,5 +11,6 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends 
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates \
     qml6-module-qtquick-layouts qml6-module-qtquick-dialogs qml6-module-qtquick-window \
     qml6-module-qt-labs-platform qml6-module-qt-labs-folderlistmodel qml6-module-qttest \
+    qt6-image-formats-plugins \
     libopenblas-dev nlohmann-json3-dev \
     xvfb xauth imagemagick fonts-dejavu-core

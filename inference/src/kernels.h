@@ -29,6 +29,11 @@ std::size_t linear_scratch_floats(int max_in);
 // rows of C split across the pool.
 void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
                int k, float alpha, ThreadPool& pool);
+// The same two products on the calling thread alone (work already split by the caller).
+void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
+               int k, float alpha);
+void matmul_nn(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
+               int k);
 // C[m, n] = A[m, k] · B[k, n], rows of C split across the pool.
 void matmul_nn(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
                int k, ThreadPool& pool);

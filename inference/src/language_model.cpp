@@ -40,7 +40,7 @@ LanguageModel::LanguageModel(const ModelConfig& config, const LanguageWeights& w
     gate_.resize(chunk * config.lm_inter_dim);
     up_.resize(chunk * config.lm_inter_dim);
     scores_.resize(std::size_t(std::max(1, threads)) * max_positions);
-    chunk_scores_.resize(chunk * max_positions);
+    chunk_scores_.resize(std::size_t(std::max(1, threads)) * chunk * max_positions);
     last_.resize(h);
 }
 
@@ -86,23 +86,25 @@ void LanguageModel::attention(int block, int count, int start, ThreadPool& pool)
     const float scale = 1.0f / std::sqrt(float(head_dim_));
     const int total = start + count;
     if (count > 1) {
-        // Prefill: per head, scores = q·kᵀ as one product over the chunk, masked softmax, · v.
-        for (int h = 0; h < heads; ++h) {
-            const int kv = h / group;
-            float* scores = chunk_scores_.data();
-            kernels::matmul_nt(q_.data() + h * head_dim_, h_dim, cache_.key(block, kv, 0),
-                               head_dim_, scores, total, count, total, head_dim_, scale, pool);
-            pool.parallel_for(count, [&](int begin, int end, int) {
-                for (int t = begin; t < end; ++t) {
+        // Prefill: heads spread over the threads; per head, scores = q·kᵀ as one product over
+        // the chunk, masked softmax, · v. One pool round per block instead of three per head.
+        pool.parallel_for(heads, [&](int begin, int end, int thread) {
+            float* scores =
+                chunk_scores_.data() + std::size_t(thread) * max_chunk_ * max_positions();
+            for (int h = begin; h < end; ++h) {
+                const int kv = h / group;
+                kernels::matmul_nt(q_.data() + h * head_dim_, h_dim, cache_.key(block, kv, 0),
+                                   head_dim_, scores, total, count, total, head_dim_, scale);
+                for (int t = 0; t < count; ++t) {
                     float* row = scores + std::size_t(t) * total;
                     const int visible = start + t + 1;
                     kernels::softmax(row, visible);
                     std::fill(row + visible, row + total, 0.0f);
                 }
-            });
-            kernels::matmul_nn(scores, total, cache_.value(block, kv, 0), head_dim_,
-                               attn_.data() + h * head_dim_, h_dim, count, head_dim_, total, pool);
-        }
+                kernels::matmul_nn(scores, total, cache_.value(block, kv, 0), head_dim_,
+                                   attn_.data() + h * head_dim_, h_dim, count, head_dim_, total);
+            }
+        });
         return;
     }
     // Decoding: one query per head, a dot product per cached position.

@@ -44,18 +44,18 @@ private:
     KvCache cache_;
     std::vector<float> cos_; // [max_positions, head_dim / 2]
     std::vector<float> sin_;
-    std::vector<float> x_;      // [chunk, H] residual stream
-    std::vector<float> norm_;   // [chunk, H]
-    std::vector<float> q_;      // [chunk, H]
-    std::vector<float> k_;      // [chunk, kv_dim]
-    std::vector<float> v_;      // [chunk, kv_dim]
-    std::vector<float> attn_;   // [chunk, H]
-    std::vector<float> proj_;   // [chunk, H]
-    std::vector<float> gate_;   // [chunk, I]
-    std::vector<float> up_;     // [chunk, I]
-    std::vector<float> scores_; // [threads, max_positions] decoding
-    std::vector<float> chunk_scores_; // [chunk, max_positions] one head of a prefill chunk
-    std::vector<float> last_;   // [H] final-normed last position
+    std::vector<float> x_;            // [chunk, H] residual stream
+    std::vector<float> norm_;         // [chunk, H]
+    std::vector<float> q_;            // [chunk, H]
+    std::vector<float> k_;            // [chunk, kv_dim]
+    std::vector<float> v_;            // [chunk, kv_dim]
+    std::vector<float> attn_;         // [chunk, H]
+    std::vector<float> proj_;         // [chunk, H]
+    std::vector<float> gate_;         // [chunk, I]
+    std::vector<float> up_;           // [chunk, I]
+    std::vector<float> scores_;       // [threads, max_positions] decoding
+    std::vector<float> chunk_scores_; // [threads, chunk, max_positions] prefill, a head a thread
+    std::vector<float> last_;         // [H] final-normed last position
 };
 
 } // namespace nanovlm

@@ -32,6 +32,9 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
         ::close(fd);
         throw Error(path + ": cannot map into memory (" + std::strerror(map_errno) + ")");
     }
+    // Start reading the weights from disk now, in the background: every one of them is used by
+    // the first answer. Only a hint; failure changes nothing.
+    ::madvise(mapped, size_, MADV_WILLNEED);
     fd_ = fd;
     data_ = static_cast<const std::uint8_t*>(mapped);
 }
