@@ -2,6 +2,9 @@
 
 // Reads the PyTorch nanoVLM parity fixtures (tests/fixtures/parity, see its README).
 
+#include "nanovlm/config.h"
+#include "nanovlm/image.h"
+
 #include <nlohmann/json.hpp>
 
 #include <QFile>
@@ -59,6 +62,24 @@ inline double max_relative_error(const float* a, const float* b, std::size_t n) 
         max_diff = std::max(max_diff, double(std::abs(a[i] - b[i])));
     }
     return max_ref > 0 ? max_diff / max_ref : max_diff;
+}
+
+// The ViT input exactly as PyTorch had it, so a test can isolate the model math from the image
+// preprocessing (which is tested on its own against the same dumps).
+inline nanovlm::PreprocessedImage dumped_pixels(const nlohmann::json& c,
+                                                const nanovlm::ModelConfig& config) {
+    const QString dir = case_dir(c);
+    const auto index = read_json(dir + "/dumps/index.json");
+    nanovlm::PreprocessedImage image;
+    image.tile_size = config.vit_img_size;
+    image.pixels = read_f32(dir + "/dumps/pixel_values.f32");
+    const int tiles = index["pixel_values"]["shape"][0].get<int>();
+    if (c.contains("image_grid")) {
+        image.grid_rows = c["image_grid"][0].get<int>();
+        image.grid_cols = c["image_grid"][1].get<int>();
+    }
+    image.has_global_tile = tiles > image.grid_rows * image.grid_cols;
+    return image;
 }
 
 } // namespace parity

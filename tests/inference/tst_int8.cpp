@@ -6,6 +6,7 @@
 // int8 weights allocating nothing.
 
 #include "parity_fixtures.h"
+#include "random_values.h"
 
 #include "int8_kernels.h"
 #include "kernels.h"
@@ -78,17 +79,6 @@ constexpr double kMinCosine = 0.999;
 // so a lead of 4 rms is lost once in several hundred flips by chance, and a layer quantized
 // wrongly (one row's scale, one slice) loses leads far beyond it.
 constexpr double kFlipNoise = 4.0;
-
-std::vector<float> random_values(std::size_t n, std::uint32_t seed, float lo = -1.0f,
-                                 float hi = 1.0f) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(lo, hi);
-    std::vector<float> v(n);
-    for (float& x : v) {
-        x = dist(rng);
-    }
-    return v;
-}
 
 struct Quantized {
     std::vector<std::int8_t> q;
@@ -178,23 +168,6 @@ Dequantized dequantized(const nanovlm::Weights& int8) {
         l->scales = nullptr;
     }
     return d;
-}
-
-// The ViT input exactly as PyTorch had it (as tst_parity reads it).
-nanovlm::PreprocessedImage dumped_pixels(const nlohmann::json& c,
-                                         const nanovlm::ModelConfig& config) {
-    const QString dir = parity::case_dir(c);
-    const auto index = parity::read_json(dir + "/dumps/index.json");
-    nanovlm::PreprocessedImage image;
-    image.tile_size = config.vit_img_size;
-    image.pixels = parity::read_f32(dir + "/dumps/pixel_values.f32");
-    const int tiles = index["pixel_values"]["shape"][0].get<int>();
-    if (c.contains("image_grid")) {
-        image.grid_rows = c["image_grid"][0].get<int>();
-        image.grid_cols = c["image_grid"][1].get<int>();
-    }
-    image.has_global_tile = tiles > image.grid_rows * image.grid_cols;
-    return image;
 }
 
 std::shared_ptr<const nanovlm::Model> load(const nlohmann::json& c, nanovlm::WeightFormat format) {
@@ -363,7 +336,7 @@ private slots:
         nanovlm::ThreadPool pool(3);
         pool.reserve_scratch(nanovlm::kernels::linear_scratch_floats(store.max_quantized_in()));
 
-        const auto image = dumped_pixels(c, config);
+        const auto image = parity::dumped_pixels(c, config);
         const std::size_t vit_size = std::size_t(config.vit_num_patches()) * config.vit_hidden_dim;
         std::vector<float> vit_int8(vit_size), vit_f32(vit_size);
         nanovlm::VisionEncoder(config, store.weights().vision)
@@ -419,7 +392,7 @@ private slots:
         QCOMPARE(int8->weight_format(), nanovlm::WeightFormat::Int8);
         QVERIFY(int8->quantized_bytes() > 0);
         QCOMPARE(f32->quantized_bytes(), std::size_t(0));
-        const auto image = dumped_pixels(c, f32->config());
+        const auto image = parity::dumped_pixels(c, f32->config());
         const auto ids = c["ids"].get<std::vector<nanovlm::TokenId>>();
         const std::string name = c["name"].get<std::string>();
 
@@ -489,7 +462,7 @@ private slots:
         session_options.threads = 2;
         nanovlm::Session session(model, session_options);
         const long at_start = g_allocations.load();
-        const auto image = session.encode_image(dumped_pixels(c, model->config()));
+        const auto image = session.encode_image(parity::dumped_pixels(c, model->config()));
         QVERIFY(image.has_value());
         QVERIFY2(g_allocations.load() > at_start,
                  "encode_image returned a new vector without a counted allocation: the "

@@ -4,6 +4,7 @@
 // paths. Also the engine's ThreadPool: every index of [0, n) exactly once, for many n and thread
 // counts, and thousands of calls in a row.
 
+#include "random_values.h"
 #include "reference_kernels.h"
 
 #include "kernels.h"
@@ -30,17 +31,6 @@ constexpr int kGuard = 16;
 // float32 sums of up to 257 products: the worst-case bound is k·2⁻²⁴ ≈ 1.5e-5 of Σ|terms|; the
 // typical error, which random operands give, is well under 1e-6.
 constexpr double kDotTolerance = 2e-6;
-
-std::vector<float> random_values(std::size_t n, std::uint32_t seed, float lo = -1.0f,
-                                 float hi = 1.0f) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(lo, hi);
-    std::vector<float> v(n);
-    for (float& x : v) {
-        x = dist(rng);
-    }
-    return v;
-}
 
 // max|got − ref| / max|ref| over n values; got[i] is read at got[i / cols * ld + i % cols] so a
 // strided output can be compared with a dense reference.

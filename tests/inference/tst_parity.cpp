@@ -18,24 +18,6 @@ class TestParity : public QObject {
     Q_OBJECT
 
 private:
-    // The ViT input exactly as PyTorch had it, so these tests isolate the model math from the
-    // image preprocessing (tested on its own against the same dumps).
-    static nanovlm::PreprocessedImage dumped_pixels(const nlohmann::json& c,
-                                                    const nanovlm::ModelConfig& config) {
-        const QString dir = parity::case_dir(c);
-        const auto index = parity::read_json(dir + "/dumps/index.json");
-        nanovlm::PreprocessedImage image;
-        image.tile_size = config.vit_img_size;
-        image.pixels = parity::read_f32(dir + "/dumps/pixel_values.f32");
-        const int tiles = index["pixel_values"]["shape"][0].get<int>();
-        if (c.contains("image_grid")) {
-            image.grid_rows = c["image_grid"][0].get<int>();
-            image.grid_cols = c["image_grid"][1].get<int>();
-        }
-        image.has_global_tile = tiles > image.grid_rows * image.grid_cols;
-        return image;
-    }
-
     static std::vector<TokenId> input_ids(const nlohmann::json& c) {
         return c["ids"].get<std::vector<TokenId>>();
     }
@@ -61,7 +43,7 @@ private slots:
         const auto c = case_at(index);
         const auto model = load(c);
         nanovlm::Session session(model);
-        const auto image = dumped_pixels(c, model->config());
+        const auto image = parity::dumped_pixels(c, model->config());
         const auto embedding = session.encode_image(image);
         QVERIFY2(embedding.has_value(), "encoding was not expected to be cancelled");
 
@@ -82,7 +64,7 @@ private slots:
         const auto oracle = parity::read_json(parity::path(c["expected"].get<std::string>()));
         const auto model = load(c);
         nanovlm::Session session(model);
-        const auto embedding = session.encode_image(dumped_pixels(c, model->config()));
+        const auto embedding = session.encode_image(parity::dumped_pixels(c, model->config()));
         QVERIFY(embedding.has_value());
         const auto ids = input_ids(c);
         QVERIFY(session.append(ids, {&*embedding, 1}));
@@ -126,7 +108,7 @@ private slots:
         const auto oracle = parity::read_json(parity::path(c["expected"].get<std::string>()));
         const auto model = load(c);
         nanovlm::Session session(model);
-        const auto image = dumped_pixels(c, model->config());
+        const auto image = parity::dumped_pixels(c, model->config());
         nanovlm::GenerationOptions options;
         options.sampling.greedy = true;
         options.max_new_tokens = c["new_tokens"].get<int>();
@@ -143,7 +125,7 @@ private slots:
     void cached_decode_matches_full_read() {
         const auto c = parity::cases()[0];
         const auto model = load(c);
-        const auto image = dumped_pixels(c, model->config());
+        const auto image = parity::dumped_pixels(c, model->config());
         auto ids = input_ids(c);
 
         nanovlm::Session stepwise(model);

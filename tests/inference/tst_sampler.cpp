@@ -5,6 +5,8 @@
 // exceeds p, but always keeps the first), then multinomial(softmax(filtered / temperature)).
 // The distributions are checked statistically over many draws.
 
+#include "random_values.h"
+
 #include "nanovlm/error.h"
 #include "nanovlm/sampler.h"
 
@@ -26,13 +28,7 @@ namespace {
 
 std::vector<float> random_logits(std::size_t n, std::uint32_t seed, float lo = -5.0f,
                                  float hi = 5.0f) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> dist(lo, hi);
-    std::vector<float> v(n);
-    for (float& x : v) {
-        x = dist(rng);
-    }
-    return v;
+    return random_values(n, seed, lo, hi);
 }
 
 // The first index of the largest value, like torch.argmax.
