@@ -456,10 +456,10 @@ private slots:
         while (i < n && y[i] == float(ref[i])) {
             ++i;
         }
-        QVERIFY2(
-            i == n,
-            qPrintable(
+        if (i < n) { // QVERIFY2 builds its message even when it passes: index only on failure
+            QFAIL(qPrintable(
                 QString("add: element %1 is %2, expected %3").arg(i).arg(y[i]).arg(float(ref[i]))));
+        }
     }
 
     // Extreme inputs saturate instead of turning into NaN or infinity.
