@@ -38,9 +38,7 @@ int run_tokenize(const QStringList& args) {
         if (p.isSet("model")) {
             const ModelConfig config =
                 load_model_config(QDir(p.value("model")).filePath("config.json").toStdString());
-            for (const auto& [key, token] : config.vlm_extra_tokens) {
-                extra.push_back(token);
-            }
+            extra = config.extra_token_strings();
             hub_name = config.lm_tokenizer;
         }
         const std::string path =

@@ -40,11 +40,7 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
     try {
         const std::string path =
             locate_tokenizer(options.tokenizer_file, dir, impl->config.lm_tokenizer);
-        std::vector<std::string> extra;
-        for (const auto& [key, token] : impl->config.vlm_extra_tokens) {
-            extra.push_back(token);
-        }
-        impl->tokenizer.emplace(Tokenizer::load(path, extra));
+        impl->tokenizer.emplace(Tokenizer::load(path, impl->config.extra_token_strings()));
     } catch (const Error& e) {
         if (options.require_tokenizer || !options.tokenizer_file.empty()) {
             throw;

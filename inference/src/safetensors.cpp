@@ -27,12 +27,13 @@ bool parse_dtype(const std::string& name, DType& out) {
     return true;
 }
 
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) {
-        s += (i ? ", " : "") + std::to_string(shape[i]);
+// The first 8 bytes of a safetensors file: the header's length, little-endian.
+std::uint64_t header_length(const std::uint8_t* bytes) {
+    std::uint64_t length = 0;
+    for (int i = 7; i >= 0; --i) {
+        length = (length << 8) | bytes[i];
     }
-    return s + "]";
+    return length;
 }
 
 TensorInfo parse_entry(const std::string& name, const nlohmann::json& entry, std::size_t data_size,
@@ -110,6 +111,14 @@ std::string_view dtype_name(DType dtype) {
     return "?";
 }
 
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        s += (i ? ", " : "") + std::to_string(shape[i]);
+    }
+    return s + "]";
+}
+
 std::size_t dtype_size(DType dtype) {
     return dtype == DType::F32 ? 4 : 2;
 }
@@ -125,10 +134,7 @@ SafetensorsHeader parse_safetensors_header(const std::uint8_t* prefix, std::size
         throw Error(path + ": too short to be a safetensors file (" + std::to_string(file_size) +
                     " bytes)");
     }
-    std::uint64_t header_len = 0;
-    for (int i = 7; i >= 0; --i) {
-        header_len = (header_len << 8) | prefix[i];
-    }
+    const std::uint64_t header_len = header_length(prefix);
     if (header_len > kMaxHeaderBytes || header_len > file_size - 8) {
         throw Error(path + ": header length " + std::to_string(header_len) +
                     " is larger than the file (" + std::to_string(file_size) +
@@ -194,10 +200,7 @@ SafetensorsHeader read_safetensors_header(const std::string& path) {
         throw Error(path + ": too short to be a safetensors file (" + std::to_string(file_size) +
                     " bytes)");
     }
-    std::uint64_t header_len = 0;
-    for (int i = 7; i >= 0; --i) {
-        header_len = (header_len << 8) | len_bytes[i];
-    }
+    const std::uint64_t header_len = header_length(len_bytes);
     std::vector<std::uint8_t> prefix(8);
     std::copy(len_bytes, len_bytes + 8, prefix.begin());
     if (header_len <= kMaxHeaderBytes && header_len <= file_size - 8) {

@@ -13,6 +13,8 @@ enum class DType { F32, F16, BF16 };
 
 std::string_view dtype_name(DType dtype);
 std::size_t dtype_size(DType dtype);
+// "[8, 128]": how error messages show a shape.
+std::string shape_text(const std::vector<std::int64_t>& shape);
 
 struct TensorInfo {
     std::string name;

@@ -9,14 +9,6 @@
 namespace nanovlm {
 namespace {
 
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) {
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    }
-    return s + "]";
-}
-
 float half_to_float(std::uint16_t h) {
     const std::uint32_t sign = std::uint32_t(h & 0x8000) << 16;
     std::uint32_t exponent = (h >> 10) & 0x1f;

@@ -59,6 +59,15 @@ struct ModelConfig {
     // lm_base_vocab_size + i in the tokenizer.
     std::vector<std::pair<std::string, std::string>> vlm_extra_tokens;
 
+    // The extra tokens' strings in id order, as the tokenizer adds them.
+    std::vector<std::string> extra_token_strings() const {
+        std::vector<std::string> tokens;
+        for (const auto& [key, token] : vlm_extra_tokens) {
+            tokens.push_back(token);
+        }
+        return tokens;
+    }
+
     int lm_head_dim() const { return lm_hidden_dim / lm_n_heads; }
     int vit_head_dim() const { return vit_hidden_dim / vit_n_heads; }
     int vit_patches_per_side() const { return vit_img_size / vit_patch_size; }
