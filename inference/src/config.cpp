@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -107,11 +108,11 @@ public:
         if constexpr (std::is_same_v<T, bool>) {
             require(it->is_boolean(), key, "a boolean", *it);
         } else if constexpr (std::is_integral_v<T>) {
-            require(
-                it->is_number_integer() ||
-                    (it->is_number_float() && it->template get<double>() ==
-                                                  double(std::int64_t(it->template get<double>()))),
-                key, "an integer", *it);
+            // Whole floats (64.0) count as integers; trunc, not a cast, so that 1e80 is not UB.
+            require(it->is_number_integer() ||
+                        (it->is_number_float() &&
+                         std::trunc(it->template get<double>()) == it->template get<double>()),
+                    key, "an integer", *it);
             const double value = it->template get<double>();
             require(value >= -2147483648.0 && value <= 2147483647.0, key, "a 32-bit integer", *it);
         } else if constexpr (std::is_floating_point_v<T>) {
@@ -229,7 +230,7 @@ ModelConfig parse_model_config(std::string_view json_text, const std::string& so
     Json j;
     try {
         j = Json::parse(json_text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for 1e400
         throw Error(source + ": not valid JSON (" + e.what() + ")");
     }
     check(j.is_object(), source, "expected a JSON object of nanoVLM config fields");

@@ -404,7 +404,13 @@ private slots:
                 {cfg, "lm_n_blocks", "integer"});
         add_row("config not JSON", QByteArray("{\"vit_hidden_dim\": 32,"), weights_,
                 {cfg, "not valid JSON"});
+        // Found by fuzz_model_config: a number beyond double threw past the JSON error handler.
+        add_row("config with the number 3e333", QByteArray("{\"lm_n_blocks\": 3e333}"), weights_,
+                {cfg, "not valid JSON"});
         add_row("config a JSON array", QByteArray("[1, 2]"), weights_, {cfg, "JSON object"});
+        // Found by fuzz_model_config: casting 3.6e79 to an integer was undefined behaviour.
+        add_row("lm_n_blocks 3.6e79", with_config_field("lm_n_blocks", 3.6e79), weights_,
+                {cfg, "lm_n_blocks", "32-bit integer"});
         add_row("lm_n_heads not dividing lm_hidden_dim", with_config_field("lm_n_heads", 3),
                 weights_, {cfg, "lm_hidden_dim", "lm_n_heads", "divisible"});
         add_row("lm_n_blocks zero", with_config_field("lm_n_blocks", 0), weights_,
