@@ -48,7 +48,9 @@ BpeModel::BpeModel(const std::vector<std::pair<std::string, TokenId>>& vocab,
     merge_shift_ = 64 - std::countr_zero(capacity);
     std::string joined;
     for (std::size_t i = 0; i < merges.size(); ++i) {
-        const auto& [left, right] = merges[i];
+        // Named references, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+        const std::string& left = merges[i].first;
+        const std::string& right = merges[i].second;
         auto lookup = [&](const std::string& token) {
             const auto id = token_to_id(token);
             if (!id) {
