@@ -235,8 +235,13 @@ private:
                     ? id
                     : id + "@" + rev.substr(0, 7));
             if (result_.checkpoints.size() > before) {
-                result_.checkpoints.back().revision = rev;
-                result_.checkpoints.back().main_revision = is_main;
+                CheckpointInfo& added = result_.checkpoints.back();
+                added.revision = rev;
+                added.main_revision = is_main;
+                if (added.problem == CheckpointProblem::MissingWeights ||
+                    added.problem == CheckpointProblem::DamagedWeights) {
+                    added.reason += ". `huggingface-cli download " + id + "` fetches it again";
+                }
             }
         }
     }
@@ -367,8 +372,7 @@ CheckpointInfo inspect_checkpoint(const std::string& directory, CheckpointSource
         std::error_code ec;
         fail(CheckpointProblem::MissingWeights,
              fs::is_symlink(weights_path, ec)
-                 ? "model.safetensors links to a blob that was never downloaded; download the "
-                   "checkpoint again"
+                 ? "model.safetensors links to a blob that was never downloaded"
                  : "model.safetensors is missing in " + directory);
     } else {
         std::error_code ec;
@@ -377,8 +381,7 @@ CheckpointInfo inspect_checkpoint(const std::string& directory, CheckpointSource
             header = read_safetensors_header(weights_path.string(), bytes_read);
             info.parameters = count_parameters(*header);
         } catch (const Error& e) {
-            weights_problem = std::string("model.safetensors is truncated or damaged (") +
-                              e.what() + "); download it again";
+            weights_problem = std::string("model.safetensors is truncated or damaged: ") + e.what();
         }
     }
     if (!config_problem.empty()) {

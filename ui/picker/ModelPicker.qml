@@ -68,6 +68,7 @@ Popup {
                 objectName: "addFolderButton"
                 text: qsTr("Add folder…")
                 flat: true
+                font.capitalization: Font.MixedCase
                 onClicked: addFolderDialog.open()
             }
             IconButton {
@@ -154,6 +155,7 @@ Popup {
                         objectName: "removeFolderButton"
                         text: qsTr("Remove")
                         flat: true
+                font.capitalization: Font.MixedCase
                         font.pixelSize: Theme.fontSmall
                         Accessible.name: qsTr("Stop looking in %1").arg(modelData)
                         onClicked: picker.catalog.removeFolder(modelData)
@@ -184,6 +186,7 @@ Popup {
                     objectName: "openFolderOnceButton"
                     text: qsTr("Open a checkpoint folder once…")
                     flat: true
+                font.capitalization: Font.MixedCase
                     font.pixelSize: Theme.fontSmall
                     onClicked: {
                         picker.close()
@@ -193,6 +196,7 @@ Popup {
                 Button {
                     text: qsTr("Use a tokenizer.json file…")
                     flat: true
+                font.capitalization: Font.MixedCase
                     font.pixelSize: Theme.fontSmall
                     enabled: picker.controller.modelDirectory.length > 0
                     onClicked: {
