@@ -38,6 +38,12 @@ bool is_file(const fs::path& p) {
     return fs::is_regular_file(p, ec);
 }
 
+// Also true for a dangling link: a snapshot whose blob is missing is still a checkpoint.
+bool present(const fs::path& p) {
+    std::error_code ec;
+    return fs::exists(p, ec) || fs::is_symlink(p, ec);
+}
+
 bool is_folder(const fs::path& p) {
     std::error_code ec;
     return fs::is_directory(p, ec);
@@ -46,9 +52,10 @@ bool is_folder(const fs::path& p) {
 std::vector<fs::path> subdirectories(const fs::path& dir) {
     std::vector<fs::path> found;
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        if (is_folder(entry.path())) {
-            found.push_back(entry.path());
+    // increment(ec), not ++: an unreadable entry ends the listing instead of throwing.
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (is_folder(it->path())) {
+            found.push_back(it->path());
         }
     }
     std::sort(found.begin(), found.end()); // the same order on every run
@@ -89,7 +96,7 @@ bool looks_like_nanovlm(const fs::path& dir, const std::string& name, std::size_
         }
     }
     return lower(name).find("nanovlm") != std::string::npos &&
-           (is_file(config) || fs::exists(dir / "model.safetensors"));
+           (is_file(config) || present(dir / "model.safetensors"));
 }
 
 std::size_t half_precision_elements(const SafetensorsHeader& header) {
@@ -184,7 +191,7 @@ private:
         }
         watch(folder);
         // The folder of one checkpoint, or a folder of checkpoints.
-        if (fs::exists(folder / "config.json") || fs::exists(folder / "model.safetensors")) {
+        if (present(folder / "config.json") || present(folder / "model.safetensors")) {
             add(folder, CheckpointSource::UserFolder, {});
             return;
         }

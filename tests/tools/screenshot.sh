@@ -42,6 +42,9 @@ head -c 900000 "$fixtures/parity/main/ckpt/model.safetensors" > "$config/truncat
 snapshot models--lusxvr--nanoVLM-460M-8k "$rev" config.json "$fixtures/parity/main/ckpt/config.json"
 snapshot models--lusxvr--nanoVLM-460M-8k "$rev" model.safetensors "$config/truncated.safetensors"
 snapshot models--lusxvr--nanoVLM-222M "$rev" config.json "$fixtures/parity/v0.1/ckpt/config.json"
+# A folder added in the picker earlier (it holds the v0.2 fixture as ckpt/).
+mkdir -p "$config/nanovlm"
+printf '[models]\nfolders=%s\n' "$fixtures/parity/v0.2" > "$config/nanovlm/nanovlm-chat.conf"
 
 for theme in light dark; do
     rm -f "$out/$theme"-*.png
