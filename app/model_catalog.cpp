@@ -7,7 +7,6 @@
 #include <QPointer>
 #include <QUrl>
 
-
 namespace nanovlm::app {
 namespace {
 
