@@ -224,16 +224,15 @@ private:
         std::vector<fs::path> snapshots = subdirectories(repo / "snapshots");
         std::stable_partition(snapshots.begin(), snapshots.end(),
                               [&](const fs::path& s) { return s.filename().string() == main_rev; });
-        bool watching = false;
+        // Every repo is watched, not only nanoVLM ones: a download in progress may not have
+        // written the config.json that tells yet.
+        watch(repo / "snapshots");
+        watch(repo / "refs");
         for (const fs::path& snapshot : snapshots) {
             const std::string rev = snapshot.filename().string();
+            watch(snapshot);
             if (!looks_like_nanovlm(snapshot, id, &result_.bytes_read)) {
                 continue;
-            }
-            if (!watching) {
-                watch(repo / "snapshots");
-                watch(repo / "refs");
-                watching = true;
             }
             const bool is_main = rev == main_rev;
             const std::size_t before = result_.checkpoints.size();

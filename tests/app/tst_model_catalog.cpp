@@ -141,6 +141,16 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(catalog.count(), 4, 5000);
         QVERIFY(catalog.indexOf(hub_ + "/models--lusxvr--nanoVLM-230M-8k/snapshots/" +
                                 revision('0')) >= 0);
+
+        // A download in progress: the snapshot has only its README at first, then the rest.
+        QVERIFY(add_snapshot(hub_, "lusxvr/nanoVLM-450M", revision('5'), {{"README.md", "# hi"}},
+                             true));
+        QTest::qWait(800); // a rescan runs and finds nothing to list yet
+        QTRY_VERIFY_WITH_TIMEOUT(!catalog.scanning(), 5000);
+        QCOMPARE(catalog.count(), 4);
+        QVERIFY(add_snapshot(hub_, "lusxvr/nanoVLM-450M", revision('5'), checkpoint_files("v0.2"),
+                             true));
+        QTRY_COMPARE_WITH_TIMEOUT(catalog.count(), 5, 5000);
         catalog.removeFolder(folder_);
     }
 };
