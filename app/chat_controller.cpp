@@ -110,9 +110,11 @@ void ChatController::loadModel(const QString& directory, const QString& tokenize
         return;
     }
     stop(); // the old answer cannot go on with another model's session
+    // The worker drops the old session when it loads; the chat on screen stays.
+    switching_mid_chat_ = messages_.count() > 0;
     model_ = {};
     model_.directory = dir;
-    model_.name = QDir(dir).dirName();
+    model_.name = QString::fromStdString(checkpoint_display_name(dir.toStdString()));
     model_error_.clear();
     pending_tokenizer_ = local_path(tokenizer);
     load_progress_ = 0;
@@ -132,6 +134,12 @@ void ChatController::on_model_loaded(const ModelSummary& summary) {
     settings_.setLastModel(summary.directory);
     settings_.setLastTokenizer(pending_tokenizer_);
     set_model_state(Ready);
+    if (switching_mid_chat_) {
+        switching_mid_chat_ = false;
+        messages_.appendNotice(tr("Switched to %1: follow-up questions use this model. It starts "
+                                  "afresh, without the messages above.")
+                                   .arg(summary.name));
+    }
     emit modelReady();
 }
 

@@ -112,6 +112,7 @@ private:
     QString model_error_;
     QString pending_tokenizer_;
     int pending_loads_ = 0; // loads queued on the worker; only the last one's result counts
+    bool switching_mid_chat_ = false; // the load replaces a model the chat already used
     double load_progress_ = 0;
     int step_delay_ = 0;
 

@@ -3,7 +3,6 @@
 #include "image_loader.h"
 
 #include <QElapsedTimer>
-#include <QFileInfo>
 
 #include <chrono>
 #include <limits>
@@ -82,7 +81,7 @@ void InferenceWorker::loadModel(const QString& directory, const QString& tokeniz
         const ImageGeometry geometry = ImageGeometry::from_config(config);
         ModelSummary summary;
         summary.directory = QString::fromStdString(model_->directory());
-        summary.name = QFileInfo(summary.directory).fileName();
+        summary.name = QString::fromStdString(checkpoint_display_name(model_->directory()));
         summary.generation = generation_label(config.generation);
         summary.parameters = qint64(model_->parameter_count());
         summary.max_tiles_per_side =

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
          "model's stages stay visible.",
          "MS"},
         {"screenshot",
-         "Scripted run: save PREFIX-{welcome,composer,progress,streaming,done,settings}.png "
+         "Scripted run: save PREFIX-{welcome,composer,progress,streaming,done,settings,picker}.png "
          "along the way.",
          "PREFIX"},
     });

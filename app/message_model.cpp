@@ -84,6 +84,13 @@ int MessageModel::appendError(const QString& message) {
     return append(std::move(m));
 }
 
+int MessageModel::appendNotice(const QString& text) {
+    Message m;
+    m.kind = NoticeMessage;
+    m.text = text;
+    return append(std::move(m));
+}
+
 void MessageModel::changed(int row, const QList<int>& roles) {
     const QModelIndex i = index(row);
     emit dataChanged(i, i, roles);

@@ -26,6 +26,7 @@ public:
         UserMessage,      // the question, with its pictures
         AssistantMessage, // the model's answer
         ErrorMessage,     // what went wrong, written for a person (engine errors)
+        NoticeMessage,    // a note from the app in the flow of the chat (model switched)
     };
     Q_ENUM(Kind)
 
@@ -65,6 +66,7 @@ public:
     int appendUser(const QString& text, const QStringList& image_urls);
     int appendAssistant(); // an empty answer in state Streaming
     int appendError(const QString& message);
+    int appendNotice(const QString& text);
 
     // Changes to one answer row; each emits dataChanged for the roles it touches only.
     void appendText(int row, const QString& delta);

@@ -11,10 +11,13 @@ Item {
     id: screen
 
     required property ChatController controller
+    // The checkpoints the model picker offers; Main.qml tells it the --model folder.
+    property ModelCatalog catalog: ModelCatalog {}
     readonly property alias composer: composer
     readonly property alias settingsPanel: settingsPanel
     readonly property alias messageList: messageList
     readonly property alias folderDialog: folderDialog
+    readonly property alias modelPicker: modelPicker
 
     // Drag and drop, and the tests' stand-in for it.
     function dropFiles(urls) {
@@ -34,8 +37,7 @@ Item {
         ChatHeader {
             Layout.fillWidth: true
             controller: screen.controller
-            onOpenModelRequested: composer.openDialog(folderDialog)
-            onOpenTokenizerRequested: composer.openDialog(tokenizerDialog)
+            onModelPickerRequested: modelPicker.open()
             onSettingsRequested: settingsPanel.open()
         }
 
@@ -44,7 +46,7 @@ Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
             controller: screen.controller
-            onChooseModelRequested: composer.openDialog(folderDialog)
+            onChooseModelRequested: modelPicker.open()
         }
 
         Composer {
@@ -62,6 +64,16 @@ Item {
     SettingsPanel {
         id: settingsPanel
         controller: screen.controller
+    }
+
+    ModelPicker {
+        id: modelPicker
+        x: 12
+        y: 60
+        controller: screen.controller
+        catalog: screen.catalog
+        onOpenFolderOnceRequested: composer.openDialog(folderDialog)
+        onOpenTokenizerRequested: composer.openDialog(tokenizerDialog)
     }
 
     FolderDialog {

@@ -53,6 +53,7 @@ ApplicationWindow {
         id: chatScreen
         anchors.fill: parent
         controller: chatController
+        catalog.commandLineFolder: appWindow.initialModel
     }
 
     Loader {

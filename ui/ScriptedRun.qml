@@ -100,6 +100,16 @@ Item {
         interval: 600 // the drawer's slide-in
         onTriggered: {
             run.shoot("settings")
+            run.screen.settingsPanel.close()
+            run.screen.modelPicker.open()
+            pickerShown.start()
+        }
+    }
+    Timer {
+        id: pickerShown
+        interval: 800 // the picker rescans as it opens
+        onTriggered: {
+            run.shoot("picker")
             Qt.quit()
         }
     }

@@ -14,6 +14,7 @@ extern std::atomic<bool> g_interrupted;
 int run_bench(const QStringList& args);
 int run_generate(const QStringList& args);
 int run_inspect(const QStringList& args);
+int run_models(const QStringList& args);
 int run_tokenize(const QStringList& args);
 
 } // namespace nanovlm::cli

@@ -24,6 +24,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  generate   answer a question about images (--model DIR --image FILE --prompt TEXT)\n"
     "  inspect    describe a checkpoint (--model DIR [--json])\n"
+    "  models     list the checkpoints found (folders, Hugging Face cache) [--json]\n"
     "  bench      time a checkpoint (--model DIR --image FILE --prompt TEXT [--json])\n"
     "  tokenize   encode JSON strings (one a line) to ids, or --decode ids to strings\n"
     "\n"
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
     }
     if (command == "inspect") {
         return nanovlm::cli::run_inspect(args);
+    }
+    if (command == "models") {
+        return nanovlm::cli::run_models(args);
     }
     if (command == "tokenize") {
         return nanovlm::cli::run_tokenize(args);

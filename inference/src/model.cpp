@@ -79,13 +79,7 @@ TokenId Model::image_token_id() const {
 }
 
 std::size_t Model::parameter_count() const {
-    std::size_t count = 0;
-    for (const auto& [name, info] : impl_->store->header().tensors) {
-        if (name != "decoder.rotary_embd.inv_freq") {
-            count += info.bytes / dtype_size(info.dtype);
-        }
-    }
-    return count;
+    return count_parameters(impl_->store->header());
 }
 
 std::size_t Model::file_bytes() const {

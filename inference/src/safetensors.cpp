@@ -188,7 +188,7 @@ SafetensorsHeader parse_safetensors_header(const std::uint8_t* prefix, std::size
     return result;
 }
 
-SafetensorsHeader read_safetensors_header(const std::string& path) {
+SafetensorsHeader read_safetensors_header(const std::string& path, std::size_t* bytes_read) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) {
         throw Error(path + ": cannot open");
@@ -200,6 +200,9 @@ SafetensorsHeader read_safetensors_header(const std::string& path) {
         throw Error(path + ": too short to be a safetensors file (" + std::to_string(file_size) +
                     " bytes)");
     }
+    if (bytes_read != nullptr) {
+        *bytes_read += 8;
+    }
     const std::uint64_t header_len = header_length(len_bytes);
     std::vector<std::uint8_t> prefix(8);
     std::copy(len_bytes, len_bytes + 8, prefix.begin());
@@ -208,6 +211,9 @@ SafetensorsHeader read_safetensors_header(const std::string& path) {
         in.read(reinterpret_cast<char*>(prefix.data() + 8), std::streamsize(header_len));
         if (!in) {
             throw Error(path + ": could not read the header");
+        }
+        if (bytes_read != nullptr) {
+            *bytes_read += std::size_t(header_len);
         }
     }
     return parse_safetensors_header(prefix.data(), prefix.size(), file_size, path);

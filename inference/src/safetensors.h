@@ -40,7 +40,9 @@ struct SafetensorsHeader {
 SafetensorsHeader parse_safetensors_header(const std::uint8_t* prefix, std::size_t prefix_size,
                                            std::size_t file_size, const std::string& path);
 
-// Reads only the header from disk (no weights): for catalogues and `nanovlm inspect`.
-SafetensorsHeader read_safetensors_header(const std::string& path);
+// Reads only the header from disk (no weights): for catalogues and `nanovlm inspect`. Adds the
+// bytes it read to *bytes_read when given (the checkpoint scanner proves it reads no weights).
+SafetensorsHeader read_safetensors_header(const std::string& path,
+                                          std::size_t* bytes_read = nullptr);
 
 } // namespace nanovlm

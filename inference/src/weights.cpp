@@ -113,6 +113,16 @@ void check_tensors(const SafetensorsHeader& header, const ModelConfig& config,
     }
 }
 
+std::size_t count_parameters(const SafetensorsHeader& header) {
+    std::size_t count = 0;
+    for (const auto& [name, info] : header.tensors) {
+        if (name != "decoder.rotary_embd.inv_freq") {
+            count += info.bytes / dtype_size(info.dtype);
+        }
+    }
+    return count;
+}
+
 WeightStore::WeightStore(const std::string& safetensors_path, const ModelConfig& config)
     : file_(safetensors_path), header_(parse_safetensors_header(file_.data(), file_.size(),
                                                                 file_.size(), safetensors_path)) {

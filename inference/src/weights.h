@@ -32,6 +32,10 @@ std::vector<TensorSpec> tensor_table(const ModelConfig& config);
 void check_tensors(const SafetensorsHeader& header, const ModelConfig& config,
                    const std::string& path);
 
+// Elements of every tensor in the file but the rotary buffer (decoder.rotary_embd.inv_freq,
+// computed, not learned): what "parameters" means in the app and `nanovlm inspect`.
+std::size_t count_parameters(const SafetensorsHeader& header);
+
 // y = x · weightᵀ (+ bias): a PyTorch nn.Linear, weight [out, in] row-major. Under
 // `--weights int8` the kernels read the int8 copy instead (quantized.h) and weight is null.
 struct Linear {

@@ -222,10 +222,11 @@ TestCase {
         verify(text.text.length > 0)
     }
 
-    function test_modelMenuOpensAFolderDialog() {
+    function test_modelPickerOpensAFolderDialog() {
         const screen = createScreen(false)
         mouseClick(findChild(screen, "modelButton"))
-        const item = findChild(screen, "openFolderItem")
+        tryCompare(screen.modelPicker, "opened", true)
+        const item = findChild(screen.modelPicker.contentItem, "openFolderOnceButton")
         verify(item)
         tryVerify(() => item.visible)
         mouseClick(item)

@@ -1,5 +1,7 @@
-// Runs the tst_*.qml files in this folder (QtQuickTest), with the app's QML modules linked in
-// and a throwaway settings folder.
+// Runs the tst_*.qml files in this folder (QtQuickTest), with the app's QML modules linked in,
+// a throwaway settings folder and a throwaway Hugging Face cache (the model picker lists it).
+
+#include "../hub_cache_fixture.h"
 
 #include <QQmlEngine>
 #include <QQuickStyle>
@@ -21,6 +23,24 @@ public slots:
         QCoreApplication::setOrganizationName("nanovlm-tests");
         QCoreApplication::setApplicationName("tst_qml");
         QQuickStyle::setStyle("Material"); // as nanovlm-chat runs
+
+        // One good checkpoint with its tokenizer, one broken: what tst_picker.qml expects.
+        using namespace hub_fixture;
+        const QString hub = hub_.filePath("hub");
+        qputenv("HF_HUB_CACHE", hub.toUtf8());
+        const QByteArray weights = read(checkpoint("main") + "/model.safetensors");
+        const bool made = add_snapshot(hub, "HuggingFaceTB/SmolLM2-360M-Instruct", revision('1'),
+                                       {{"tokenizer.json", read(tokenizer_file())}}, true) &&
+                          add_snapshot(hub, "lusxvr/nanoVLM-230M-8k", revision('a'),
+                                       checkpoint_files("main"), true) &&
+                          add_snapshot(hub, "test/nanoVLM-truncated", revision('b'),
+                                       {{"config.json", read(checkpoint("main") + "/config.json")},
+                                        {"model.safetensors", weights.left(weights.size() / 2)}},
+                                       true);
+        if (!made) {
+            qFatal("tst_qml: could not build the Hugging Face cache fixture in %s",
+                   qPrintable(hub));
+        }
     }
     void qmlEngineAvailable(QQmlEngine* engine) {
         engine->addImportPath(QStringLiteral("qrc:/qt/qml")); // Qt 6.4 does not by default
@@ -28,6 +48,7 @@ public slots:
 
 private:
     QTemporaryDir settings_;
+    QTemporaryDir hub_;
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(nanovlm_qml, Setup)

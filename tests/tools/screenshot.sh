@@ -5,7 +5,8 @@
 # (nanovlm-chat --ask/--attach/--screenshot, see ScriptedRun.qml): two pictures (and a text file
 # posing as one, refused in the composer) with a question, then a follow-up. --step-delay slows
 # the tiny model so that each stage stays on screen. Saves, per theme,
-# OUT/THEME-{welcome,composer,progress,streaming,done,settings}.png.
+# OUT/THEME-{welcome,composer,progress,streaming,done,settings,picker}.png. The model picker lists
+# a throwaway Hugging Face cache holding the fixture checkpoint and two broken copies.
 #
 # usage: tests/tools/screenshot.sh [BUILD_DIR [OUT_DIR]]
 #        defaults: build/release and BUILD_DIR/screenshots
@@ -24,9 +25,30 @@ mkdir -p "$out"
 config=$(mktemp -d)
 trap 'rm -rf "$config"' EXIT
 
+# A Hugging Face cache as huggingface_hub lays it out: snapshots linking to ../../blobs.
+hub=$config/hub
+snapshot() { # repo-folder rev file source
+    mkdir -p "$hub/$1/blobs" "$hub/$1/snapshots/$2" "$hub/$1/refs"
+    blob=$(sha256sum "$4" | cut -d' ' -f1)
+    cp "$4" "$hub/$1/blobs/$blob"
+    ln -sf "../../blobs/$blob" "$hub/$1/snapshots/$2/$3"
+    printf '%s' "$2" > "$hub/$1/refs/main"
+}
+rev=0123456789abcdef0123456789abcdef01234567
+snapshot models--HuggingFaceTB--SmolLM2-360M-Instruct "$rev" tokenizer.json "$fixtures/tokenizer/tokenizer.json"
+snapshot models--lusxvr--nanoVLM-230M-8k "$rev" config.json "$fixtures/parity/main/ckpt/config.json"
+snapshot models--lusxvr--nanoVLM-230M-8k "$rev" model.safetensors "$fixtures/parity/main/ckpt/model.safetensors"
+head -c 900000 "$fixtures/parity/main/ckpt/model.safetensors" > "$config/truncated.safetensors"
+snapshot models--lusxvr--nanoVLM-460M-8k "$rev" config.json "$fixtures/parity/main/ckpt/config.json"
+snapshot models--lusxvr--nanoVLM-460M-8k "$rev" model.safetensors "$config/truncated.safetensors"
+snapshot models--lusxvr--nanoVLM-222M "$rev" config.json "$fixtures/parity/v0.1/ckpt/config.json"
+# A folder added in the picker earlier (it holds the v0.2 fixture as ckpt/).
+mkdir -p "$config/nanovlm"
+printf '[models]\nfolders=%s\n' "$fixtures/parity/v0.2" > "$config/nanovlm/nanovlm-chat.conf"
+
 for theme in light dark; do
     rm -f "$out/$theme"-*.png
-    XDG_CONFIG_HOME=$config timeout 120 xvfb-run -a -s "-screen 0 1280x900x24" "$app" \
+    XDG_CONFIG_HOME=$config HF_HUB_CACHE=$hub timeout 120 xvfb-run -a -s "-screen 0 1280x900x24" "$app" \
         --model "$fixtures/parity/main/ckpt" \
         --tokenizer "$fixtures/tokenizer/tokenizer.json" \
         --theme "$theme" \
@@ -37,7 +59,7 @@ for theme in light dark; do
         --ask "Describe the colours." \
         --max-new-tokens 40 --step-delay 30 \
         --screenshot "$out/$theme"
-    for stage in welcome composer progress streaming done settings; do
+    for stage in welcome composer progress streaming done settings picker; do
         [ -s "$out/$theme-$stage.png" ] || { echo "screenshot.sh: $theme-$stage.png missing" >&2; exit 1; }
     done
 done

@@ -4,15 +4,14 @@ import QtQuick.Layouts
 import NanoVlm.App
 import NanoVlm.Ui
 
-// The bar above the chat: the app mark, the model (click to open another checkpoint), and the
+// The bar above the chat: the app mark, the model (click to open the model picker), and the
 // New chat and Settings buttons.
 Rectangle {
     id: header
 
     required property ChatController controller
 
-    signal openModelRequested()
-    signal openTokenizerRequested()
+    signal modelPickerRequested()
     signal settingsRequested()
 
     implicitHeight: 64
@@ -39,7 +38,7 @@ Rectangle {
             Layout.bottomMargin: 8
             hoverEnabled: true
             Accessible.name: qsTr("Model: %1. Choose another").arg(title.text)
-            onClicked: modelMenu.popup(modelButton, 0, modelButton.height + 4)
+            onClicked: header.modelPickerRequested()
 
             background: Rectangle {
                 radius: Theme.radius
@@ -108,21 +107,8 @@ Rectangle {
         }
     }
 
-    Menu {
-        id: modelMenu
-        MenuItem {
-            objectName: "openFolderItem"
-            text: qsTr("Open checkpoint folder…")
-            onTriggered: header.openModelRequested()
-        }
-        MenuItem {
-            text: qsTr("Use a tokenizer.json file…")
-            enabled: header.controller.modelDirectory.length > 0
-            onTriggered: header.openTokenizerRequested()
-        }
-    }
-
     ProgressBar {
+        objectName: "loadProgressBar"
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom

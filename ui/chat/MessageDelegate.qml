@@ -27,6 +27,7 @@ Item {
         width: Math.min(row.width - 40, Theme.contentWidth)
         sourceComponent: row.kind === MessageModel.UserMessage ? userMessage
                        : row.kind === MessageModel.AssistantMessage ? assistantMessage
+                       : row.kind === MessageModel.NoticeMessage ? noticeMessage
                        : errorMessage
     }
 
@@ -54,6 +55,14 @@ Item {
                            && row.index === row.controller.messages.count - 1
             onCopyRequested: row.controller.copyMessage(row.index)
             onRegenerateRequested: row.controller.regenerate()
+        }
+    }
+
+    Component {
+        id: noticeMessage
+        NoticeMessage {
+            width: body.width
+            text: row.text
         }
     }
 

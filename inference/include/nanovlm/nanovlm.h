@@ -26,6 +26,7 @@
 // its KV cache, so earlier images are not encoded again. Every failure throws nanovlm::Error with
 // a message meant for a person.
 
+#include "nanovlm/checkpoint_scanner.h"
 #include "nanovlm/config.h"
 #include "nanovlm/error.h"
 #include "nanovlm/generation.h"
