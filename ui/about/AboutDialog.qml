@@ -61,8 +61,12 @@ Popup {
                     objectName: "aboutVersion"
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
-                    text: qsTr("Version %1 · commit %2 · Qt %3")
-                        .arg(AppInfo.version).arg(AppInfo.commit).arg(AppInfo.qtVersion)
+                    text: qsTr("Version %1 · commit %2").arg(AppInfo.version).arg(AppInfo.commit)
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSmall
+                }
+                Label {
+                    text: qsTr("Qt %1").arg(AppInfo.qtVersion)
                     color: Theme.textMuted
                     font.pixelSize: Theme.fontSmall
                 }

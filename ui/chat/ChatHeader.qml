@@ -116,6 +116,7 @@ Rectangle {
 
     AboutDialog {
         id: aboutDialog
+        objectName: "aboutDialog"
     }
 
     Menu {
