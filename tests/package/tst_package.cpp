@@ -117,6 +117,32 @@ private slots:
         }
     }
 
+    // Every QML module the UI imports, found by qmlimportscanner, comes from a package in
+    // Depends: they are not linked, so dpkg-shlibdeps cannot see them.
+    void dependsCoverEveryQmlImport() {
+        const Run scan = run(QStringLiteral(NANOVLM_QMLIMPORTSCANNER),
+                             {"-rootPath", QStringLiteral(NANOVLM_SOURCE_DIR "/ui"), "-importPath",
+                              QStringLiteral(NANOVLM_QT_QML_DIR)});
+        QVERIFY2(scan.exit_code == 0, qPrintable(describe(scan)));
+        QStringList qmldirs;
+        for (const auto& import : nlohmann::json::parse(scan.out.toStdString())) {
+            // Our own modules are compiled in and have no path.
+            if (import.contains("path") && !import["path"].get<std::string>().empty()) {
+                qmldirs << QString::fromStdString(import["path"].get<std::string>()) + "/qmldir";
+            }
+        }
+        QVERIFY2(qmldirs.size() >= 10, qPrintable(scan.out)); // QtQuick, Controls, Layouts...
+        const Run owners = run("dpkg", QStringList{"-S"} + qmldirs);
+        QVERIFY2(owners.exit_code == 0, qPrintable(describe(owners)));
+        const Run depends = run("dpkg-deb", {"-f", deb_, "Depends"});
+        for (const QString& line : owners.out.split('\n', Qt::SkipEmptyParts)) {
+            const QString package = line.section(':', 0, 0);
+            QVERIFY2(depends.out.contains(QRegularExpression(
+                         "(^|, )" + QRegularExpression::escape(package) + "(,|\\s|$)")),
+                     qPrintable(QString("%1 is not in Depends: %2").arg(line, depends.out)));
+        }
+    }
+
     void installsMenuEntryIconsAndDocs() {
         for (const char* path :
              {"bin/nanovlm", "bin/nanovlm-chat", "share/applications/nanovlm-chat.desktop",
