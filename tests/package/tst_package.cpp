@@ -187,7 +187,7 @@ private slots:
         const Run version = run(installed("bin/nanovlm"), {"--version"});
         QVERIFY2(version.exit_code == 0, qPrintable(describe(version)));
         const QRegularExpression expected("^nanovlm " + QRegularExpression::escape(kVersion) +
-                                          " \\(commit ([0-9a-f]{12}(-dirty)?|unknown)\\)\n$");
+                                          " \\(commit ([0-9a-f]{7,40}(-dirty)?|unknown)\\)\n$");
         QVERIFY2(expected.match(version.out).hasMatch(), qPrintable(version.out));
 
         // The answer PyTorch nanoVLM gave for this picture and question (greedy).

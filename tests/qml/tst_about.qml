@@ -27,7 +27,7 @@ TestCase {
         const screen = createTemporaryObject(screenComponent, test)
         verify(screen, "the chat screen loads")
         verify(/^\d+\.\d+\.\d+$/.test(AppInfo.version), AppInfo.version)
-        verify(/^([0-9a-f]{12}(-dirty)?|unknown)$/.test(AppInfo.commit), AppInfo.commit)
+        verify(/^([0-9a-f]{7,40}(-dirty)?|unknown)$/.test(AppInfo.commit), AppInfo.commit)
 
         mouseClick(findChild(screen, "aboutButton"))
         const dialog = findChild(screen, "aboutDialog")
