@@ -11,10 +11,11 @@ set(CPACK_PACKAGE_VENDOR "nanovlm-chat contributors")
 set(CPACK_PACKAGE_CONTACT "${NANOVLM_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
-string(CONCAT CPACK_PACKAGE_DESCRIPTION
-    "Drop images into a chat and ask questions about them. The answers come from a nanoVLM "
-    "vision-language model that runs on the CPU in the app's own engine; nothing leaves the "
-    "machine. Includes the nanovlm command line. Model checkpoints are not included.")
+string(CONCAT CPACK_PACKAGE_DESCRIPTION # lines of at most 80 characters, as dpkg shows them
+    "Drop images into a chat and ask questions about them. The answers come from a\n"
+    "nanoVLM vision-language model that runs on the CPU in the app's own engine;\n"
+    "nothing leaves the machine. Includes the nanovlm command line.\n"
+    "Model checkpoints are not included.")
 set(CPACK_PACKAGE_HOMEPAGE_URL "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "nanoVLM Chat")
 set(CPACK_PACKAGE_EXECUTABLES "nanovlm-chat" "nanoVLM Chat")
