@@ -1,11 +1,13 @@
 // `nanovlm-chat`: the desktop chat. Parses the command line, then hands over to the QML module
 // NanoVlm.Ui; everything else lives in nanovlm_app (ChatController and its worker thread).
 
+#include "build_info.h"
 #include "quit_on_signal.h"
 
 #include <QCommandLineParser>
 #include <QDir>
 #include <QGuiApplication>
+#include <QIcon>
 #include <QPalette>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
@@ -29,8 +31,13 @@ int main(int argc, char** argv) {
     QGuiApplication::setOrganizationName(QStringLiteral("nanovlm"));
     QGuiApplication::setApplicationName(QStringLiteral("nanovlm-chat"));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("nanoVLM Chat"));
-    QGuiApplication::setApplicationVersion(QStringLiteral(NANOVLM_VERSION));
+    QGuiApplication::setApplicationVersion(
+        QStringLiteral("%1 (commit %2)")
+            .arg(QString::fromLatin1(nanovlm::app::build_version()),
+                 QString::fromLatin1(nanovlm::app::build_commit())));
     QGuiApplication::setDesktopFileName(QStringLiteral("nanovlm-chat"));
+    // The installed hicolor icon (X11 window icon; Wayland takes it from the .desktop file).
+    QGuiApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("nanovlm-chat")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -58,6 +65,8 @@ int main(int argc, char** argv) {
          "along the way.",
          "PREFIX"},
     });
+    // "Open with nanovlm chat" on images (the .desktop file's Exec=nanovlm-chat %F).
+    parser.addPositionalArgument("files", "Images to attach to the first question.", "[FILE...]");
     parser.process(app);
 
     const QString theme = parser.value("theme");
@@ -68,6 +77,10 @@ int main(int argc, char** argv) {
     QStringList attach;
     for (const QString& file : parser.values("attach")) {
         attach.push_back(absolute(file));
+    }
+    QStringList files;
+    for (const QString& file : parser.positionalArguments()) {
+        files.push_back(absolute(file));
     }
     QVariantMap script;
     if (parser.isSet("ask")) {
@@ -95,6 +108,7 @@ int main(int argc, char** argv) {
         {"initialModel", absolute(parser.value("model"))},
         {"initialTokenizer", absolute(parser.value("tokenizer"))},
         {"themeOverride", theme == "system" ? QString() : theme},
+        {"initialAttachments", files},
         {"script", script},
     });
     QObject::connect(

@@ -13,4 +13,5 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends 
     qml6-module-qt-labs-platform qml6-module-qt-labs-folderlistmodel qml6-module-qttest \
     qt6-image-formats-plugins \
     libopenblas-dev nlohmann-json3-dev \
-    xvfb xauth imagemagick fonts-dejavu-core
+    xvfb xauth imagemagick fonts-dejavu-core \
+    dpkg-dev file desktop-file-utils appstream

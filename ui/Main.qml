@@ -11,6 +11,7 @@ ApplicationWindow {
     property string initialModel
     property string initialTokenizer
     property string themeOverride // "", "light" or "dark" (--theme)
+    property var initialAttachments: [] // image files from the command line ("Open with")
     property var script: ({})     // a scripted run (--ask ...), see ScriptedRun.qml
 
     readonly property bool systemDark: systemPalette.window.hslLightness < 0.5
@@ -68,6 +69,8 @@ ApplicationWindow {
 
     Component.onCompleted: {
         chatScreen.composer.focusInput()
+        for (const file of initialAttachments)
+            chatController.attachments.addFile(file)
         const settings = chatController.settings
         if (initialModel.length > 0)
             chatController.loadModel(initialModel, initialTokenizer)

@@ -55,6 +55,7 @@ Item {
     }
 
     function ask() {
+        log("attached: " + controller.attachments.count)
         log("asking: " + screen.composer.text)
         sawText = false
         screen.composer.send()

@@ -1,6 +1,7 @@
 // `nanovlm`: the command-line face of the engine. The contract (subcommands, flags, JSON fields)
 // is stable: scripts and tests rely on it (see README.md).
 
+#include "build_info.h"
 #include "commands.h"
 
 #include <QCoreApplication>
@@ -35,7 +36,7 @@ constexpr const char* kUsage =
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("nanovlm"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(NANOVLM_VERSION));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(nanovlm::app::build_version()));
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
 
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
         return args.size() < 2 ? 2 : 0;
     }
     if (args[1] == "--version") {
-        std::printf("nanovlm %s\n", NANOVLM_VERSION);
+        std::printf("nanovlm %s (commit %s)\n", nanovlm::app::build_version(),
+                    nanovlm::app::build_commit());
         return 0;
     }
     const QString command = args[1];

@@ -69,6 +69,22 @@ private slots:
         }
     }
 
+    // "Open with nanovlm chat": image files on the command line land in the composer, beside
+    // any --attach of a scripted run.
+    void fileArgumentsAreAttached() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QProcess app;
+        start_app(app, dir.path(),
+                  {"--attach", kFixtures + "/parity/main/64x64/image.png", "--ask", "What is this?",
+                   "--max-new-tokens", "2", kFixtures + "/parity/main/300x200/image.png",
+                   kFixtures + "/parity/v0.2/50x90/image.png"});
+        QVERIFY(app.waitForFinished(60000));
+        const QByteArray err = app.readAllStandardError();
+        QVERIFY2(app.exitCode() == 0, err.constData());
+        QVERIFY2(err.contains("attached: 3"), err.constData());
+    }
+
     void signalMidAnswerExitsWithinASecond_data() {
         QTest::addColumn<int>("signal");
         QTest::newRow("SIGTERM") << int(SIGTERM);

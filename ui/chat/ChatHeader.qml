@@ -5,7 +5,7 @@ import NanoVlm.App
 import NanoVlm.Ui
 
 // The bar above the chat: the app mark, the model (click to open the model picker), and the
-// New chat and Settings buttons.
+// New chat, About and Settings buttons.
 Rectangle {
     id: header
 
@@ -100,11 +100,22 @@ Rectangle {
             onClicked: header.controller.newChat()
         }
         IconButton {
+            objectName: "aboutButton"
+            iconName: "info"
+            tip: qsTr("About nanoVLM Chat")
+            onClicked: aboutDialog.open()
+        }
+        IconButton {
             objectName: "settingsButton"
             iconName: "sliders"
             tip: qsTr("Settings")
             onClicked: header.settingsRequested()
         }
+    }
+
+    AboutDialog {
+        id: aboutDialog
+        objectName: "aboutDialog"
     }
 
     ProgressBar {
