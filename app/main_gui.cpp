@@ -1,6 +1,7 @@
 // `nanovlm-chat`: the desktop chat. Parses the command line, then hands over to the QML module
 // NanoVlm.Ui; everything else lives in nanovlm_app (ChatController and its worker thread).
 
+#include "conversation_store.h"
 #include "quit_on_signal.h"
 
 #include <QCommandLineParser>
@@ -41,6 +42,10 @@ int main(int argc, char** argv) {
         {"model", "Open this checkpoint folder (config.json + model.safetensors).", "DIR"},
         {"tokenizer", "tokenizer.json to use instead of the one found.", "FILE"},
         {"theme", "Colour theme for this run: system, light or dark.", "THEME"},
+        {"chats",
+         "Save chats in DIR instead of " + nanovlm::app::ConversationStore::defaultFolder() +
+             " (scripted runs save none unless this is given).",
+         "DIR"},
         // Scripted runs (screenshots, tests): ask, wait for each answer, then quit. They leave
         // the saved settings as they were.
         {"ask",
@@ -96,6 +101,9 @@ int main(int argc, char** argv) {
         {"initialTokenizer", absolute(parser.value("tokenizer"))},
         {"themeOverride", theme == "system" ? QString() : theme},
         {"script", script},
+        {"chatsFolder", parser.isSet("chats") ? absolute(parser.value("chats"))
+                        : parser.isSet("ask") ? QString()
+                                              : nanovlm::app::ConversationStore::defaultFolder()},
     });
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreated, &app,

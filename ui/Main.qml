@@ -12,6 +12,7 @@ ApplicationWindow {
     property string initialTokenizer
     property string themeOverride // "", "light" or "dark" (--theme)
     property var script: ({})     // a scripted run (--ask ...), see ScriptedRun.qml
+    property string chatsFolder   // where chats are saved; "" saves none
 
     readonly property bool systemDark: systemPalette.window.hslLightness < 0.5
     readonly property bool dark: themeOverride === "dark" ? true
@@ -67,6 +68,7 @@ ApplicationWindow {
 
     Component.onCompleted: {
         chatScreen.composer.focusInput()
+        chatController.conversations.folder = chatsFolder
         const settings = chatController.settings
         if (initialModel.length > 0)
             chatController.loadModel(initialModel, initialTokenizer)
