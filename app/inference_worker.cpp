@@ -175,7 +175,8 @@ void InferenceWorker::close_previous_answer() {
     last_turn_.closed = true;
 }
 
-std::vector<PreprocessedImage> InferenceWorker::prepare_images(const ChatRequest& request) {
+std::vector<PreprocessedImage> InferenceWorker::prepare_images(const ChatRequest& request,
+                                                               int earlier) {
     ImageGeometry geometry = ImageGeometry::from_config(model_->config());
     geometry.max_tiles_per_side = request.image_detail;
     std::vector<PreprocessedImage> images;
@@ -186,8 +187,8 @@ std::vector<PreprocessedImage> InferenceWorker::prepare_images(const ChatRequest
         }
         WorkProgress p;
         p.stage = WorkProgress::Stage::PreparingImages;
-        p.image = i;
-        p.image_count = int(request.images.size());
+        p.image = earlier + i;
+        p.image_count = earlier + int(request.images.size());
         emit progress(request.id, p);
         images.push_back(preprocess_image(to_rgb_image(request.images[i]), geometry));
     }
@@ -240,7 +241,7 @@ void InferenceWorker::run(const ChatRequest& request) {
             transcript = replay_history(request);
         }
         if (!replay || transcript) {
-            images = prepare_images(request);
+            images = prepare_images(request, transcript ? int(transcript->images.size()) : 0);
         }
         if (cancel_.load()) {
             out.ending = AnswerResult::Ending::Stopped;

@@ -74,7 +74,8 @@ private:
     bool needs_replay(const ChatRequest& request) const;
     Session& session_for(int threads);
     void close_previous_answer();
-    std::vector<PreprocessedImage> prepare_images(const ChatRequest& request);
+    // `earlier`: pictures of a replayed history prepared before these (for the progress count).
+    std::vector<PreprocessedImage> prepare_images(const ChatRequest& request, int earlier = 0);
     // The history's ids and pictures, decoded from their files; nullopt when stopped.
     std::optional<Transcript> replay_history(const ChatRequest& request);
     void pause_for_step(); // the step delay, cut short by a stop

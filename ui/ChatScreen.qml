@@ -57,7 +57,8 @@ Item {
             spacing: 0
             IconButton {
                 objectName: "showSidebarButton"
-                Layout.leftMargin: 12
+                Layout.leftMargin: visible ? 12 : 0
+                Layout.preferredWidth: visible ? implicitWidth : 0
                 visible: !screen.sidebarShown
                 iconName: "sidebar"
                 tip: qsTr("Show the chat list")
