@@ -1,7 +1,6 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import NanoVlm.App
 import NanoVlm.Ui
 
 // One saved chat in the sidebar: its title and when it last changed; on hover (or when it is
