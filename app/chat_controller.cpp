@@ -270,6 +270,9 @@ void ChatController::newChat() {
 }
 
 bool ChatController::openConversation(const QString& id) {
+    if (!id.isEmpty() && id == recorder_.conversation().id) {
+        return true; // already shown; its live session stays
+    }
     const std::optional<Conversation> conversation = conversations_.load(id);
     if (!conversation) {
         return false;

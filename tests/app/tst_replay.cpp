@@ -263,6 +263,14 @@ private slots:
         QCOMPARE(second.lastResult().context_used, first.lastResult().context_used);
         QCOMPARE(second.messages()->count(), 6);
         QCOMPARE(second.conversation().turns.size(), 3);
+
+        // Choosing the open chat again in the sidebar keeps its live session.
+        const int tiles = second.lastResult().vision_tiles_encoded;
+        QVERIFY(second.openConversation(id));
+        QCOMPARE(second.messages()->count(), 6);
+        QVERIFY(ask(second, "Thanks.", {}));
+        QCOMPARE(second.lastResult().vision_tiles_encoded, tiles);
+        QVERIFY2(second.lastResult().prompt_tokens < 40, "the transcript was read again");
     }
 
 private:
