@@ -77,6 +77,8 @@ TestCase {
         verify(findChild(screen, "chatSidebar").visible, "a wide window shows the chat list")
         compare(conversations.count, 0)
 
+        screen.dropFiles([Fixtures.smallImage])
+        tryCompare(screen.controller.attachments, "loading", false, 10000)
         ask(screen, "Is the square red?")
         compare(conversations.count, 1)
         const red = conversations.idAt(0)
@@ -96,6 +98,14 @@ TestCase {
         compare(conversations.currentId, red)
         compare(screen.controller.messages.count, 2)
         compare(firstQuestion(screen), "Is the square red?")
+        // Its picture comes back from the chat's image store, not from the fixture file.
+        const messages = screen.controller.messages
+        const pictures = messages.data(messages.index(0, 0), MessageModel.ImagesRole)
+        compare(pictures.length, 1)
+        verify(String(pictures[0]).indexOf(conversations.folder + "/images/") >= 0, pictures[0])
+        tryVerify(() => findChild(screen, "userMessageThumbnail") !== null, 5000,
+                  "the reopened question shows its thumbnail")
+        tryCompare(findChild(screen, "userMessageThumbnail"), "status", Image.Ready)
         mouseClick(row(screen, blue))
         compare(firstQuestion(screen), "Is the circle blue?")
 

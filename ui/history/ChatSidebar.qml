@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import QtQuick.Dialogs
+import Qt.labs.platform as Platform
 import NanoVlm.App
 import NanoVlm.Ui
 
@@ -120,7 +121,7 @@ Rectangle {
                 onExportRequested: (id, title) => {
                     exportDialog.chatId = id
                     const name = title.replace(/[\/\\:*?"<>|]/g, "_") + ".md"
-                    exportDialog.selectedFile = exportDialog.currentFolder + "/" + name
+                    exportDialog.selectedFile = exportDialog.currentFolder + "/" + encodeURIComponent(name)
                     exportDialog.open()
                 }
             }
@@ -207,6 +208,7 @@ Rectangle {
         property string chatId
         title: qsTr("Export the chat to Markdown")
         fileMode: FileDialog.SaveFile
+        currentFolder: Platform.StandardPaths.writableLocation(Platform.StandardPaths.DocumentsLocation)
         defaultSuffix: "md"
         nameFilters: [qsTr("Markdown (*.md)")]
         onAccepted: sidebar.conversations.exportMarkdown(chatId, selectedFile)
