@@ -10,6 +10,27 @@ namespace nanovlm::app {
 
 ConversationList::ConversationList(QObject* parent) : QAbstractListModel(parent) {}
 
+ConversationList::~ConversationList() {
+    if (undo_) {
+        undo_.reset();
+        remove_unused_images();
+    }
+}
+
+void ConversationList::remove_unused_images() const {
+    if (!store_) {
+        return;
+    }
+    QList<QByteArray> files;
+    for (const ConversationStore::Loaded& loaded : store_->loadAll()) {
+        files.push_back(loaded.bytes);
+    }
+    if (undo_) {
+        files.push_back(undo_->bytes);
+    }
+    store_->removeUnusedImages(files);
+}
+
 int ConversationList::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : count();
 }
@@ -272,7 +293,8 @@ void ConversationList::remove(const QString& id) {
     endResetModel();
     refresh();
     emit countChanged();
-    undo_ = std::move(deleted);
+    undo_ = std::move(deleted); // the deletion before this one can no longer be undone
+    remove_unused_images();
     emit undoChanged();
     emit removed(id);
 }

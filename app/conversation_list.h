@@ -47,6 +47,7 @@ public:
     Q_ENUM(Roles)
 
     explicit ConversationList(QObject* parent = nullptr);
+    ~ConversationList() override; // the last deletion can no longer be undone: its pictures go
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
@@ -115,6 +116,7 @@ private:
     void refresh(); // re-sorts and re-filters entries_ into rows_
     int entry_index(const QString& id) const;
     void set_warning(const QString& warning);
+    void remove_unused_images() const;
 
     std::optional<ConversationStore> store_;
     std::vector<Entry> entries_; // every chat file

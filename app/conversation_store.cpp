@@ -5,7 +5,9 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSaveFile>
+#include <QSet>
 #include <QStandardPaths>
 
 namespace nanovlm::app {
@@ -137,6 +139,26 @@ bool ConversationStore::remove(const QString& path, QString* error) const {
         return false;
     }
     return true;
+}
+
+int ConversationStore::removeUnusedImages(const QList<QByteArray>& chat_files) const {
+    // Names are searched for in the raw bytes, so that a damaged file still keeps its pictures.
+    static const QRegularExpression kName(QStringLiteral("[0-9a-f]{64}\\.[a-z0-9]{1,5}"));
+    QSet<QString> used;
+    for (const QByteArray& bytes : chat_files) {
+        auto matches = kName.globalMatch(QString::fromUtf8(bytes));
+        while (matches.hasNext()) {
+            used.insert(matches.next().captured());
+        }
+    }
+    int removed = 0;
+    const QDir dir = images();
+    for (const QString& name : dir.entryList(QDir::Files)) {
+        if (!used.contains(name) && QFile::remove(dir.filePath(name))) {
+            ++removed;
+        }
+    }
+    return removed;
 }
 
 } // namespace nanovlm::app

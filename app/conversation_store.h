@@ -53,6 +53,10 @@ public:
     QList<Loaded> loadAll() const;
     // Deletes one chat file (by path: a damaged file has no trustworthy id).
     bool remove(const QString& path, QString* error) const;
+    // Deletes the stored pictures that none of `chat_files` (chat files' bytes: every file on
+    // disk, damaged ones included, plus any kept for undo) names; returns how many. A picture
+    // of a deleted chat must not outlive it.
+    int removeUnusedImages(const QList<QByteArray>& chat_files) const;
 
 private:
     bool write(const QString& path, const QByteArray& bytes, QString* error) const;

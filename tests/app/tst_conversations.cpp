@@ -443,6 +443,46 @@ private slots:
         QCOMPARE(list.idAt(0), QString("b"));
     }
 
+    void picturesOfDeletedChatsGoOnceUndoIsGone() {
+        QTemporaryDir dir;
+        const ConversationStore store(dir.path());
+        Conversation own = sample_chat(store, "own"); // the only chat with the small picture
+        own.turns[0].images = {*store.addImage(kSmallImage, nullptr)};
+        own.turns[2].images.clear();
+        Conversation shared = sample_chat(store, "shared");
+        shared.turns[0].images = {*store.addImage(kImage, nullptr)};
+        shared.turns[2].images.clear();
+        Conversation other = sample_chat(store, "other");
+        other.turns[0].images = {*store.addImage(kImage, nullptr)};
+        other.turns[2].images.clear();
+        for (const Conversation& c : {own, shared, other}) {
+            QVERIFY(store.save(c, nullptr));
+        }
+        // A damaged chat keeps the pictures it names, though it cannot be read.
+        QImage drawn(40, 30, QImage::Format_RGB888);
+        drawn.fill(Qt::darkGreen);
+        QVERIFY(drawn.save(dir.filePath("drawn.png")));
+        const QString kept = *store.addImage(dir.filePath("drawn.png"), nullptr);
+        QVERIFY(write_all(store.pathOf("damaged"),
+                          "{\"images\": [\"" + QFileInfo(kept).fileName().toUtf8() + "\", trunc"));
+        const QString small = own.turns[0].images[0];
+        const QString big = shared.turns[0].images[0];
+        {
+            ConversationList list;
+            list.setFolder(dir.path());
+            list.remove("own");
+            QVERIFY2(QFile::exists(small), "still needed by undo");
+            list.remove("shared"); // "own" can no longer be undone
+            QVERIFY(!QFile::exists(small));
+            QVERIFY2(QFile::exists(big), "still shown by another chat");
+            list.remove("other");
+            QVERIFY2(QFile::exists(big), "still needed by undo");
+        } // closing the app ends the last undo
+        QVERIFY(!QFile::exists(big));
+        QVERIFY(QFile::exists(kept));
+        QCOMPARE(store.images().entryList(QDir::Files).size(), 1);
+    }
+
     void exportsMarkdownWithItsPictures() {
         QTemporaryDir dir;
         ConversationList list;
