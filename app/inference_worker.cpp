@@ -121,15 +121,14 @@ bool InferenceWorker::needs_replay(const ChatRequest& request) const {
 }
 
 std::optional<Transcript> InferenceWorker::replay_history(const ChatRequest& request) {
-    ImageGeometry geometry = ImageGeometry::from_config(model_->config());
-    geometry.max_tiles_per_side = request.image_detail;
     int image_count = 0;
     for (const ConversationTurn& turn : request.history) {
         image_count += int(turn.images.size());
     }
     int done = 0;
     return rebuild_transcript(
-        *model_, request.history, [&](const QString& file) -> std::optional<PreprocessedImage> {
+        *model_, request.history,
+        [&](const QString& file, int image_detail) -> std::optional<PreprocessedImage> {
             if (cancel_.load()) {
                 return std::nullopt;
             }
@@ -144,6 +143,8 @@ std::optional<Transcript> InferenceWorker::replay_history(const ChatRequest& req
                 throw Error("a picture of an earlier question cannot be read: " +
                             error.toStdString());
             }
+            ImageGeometry geometry = ImageGeometry::from_config(model_->config());
+            geometry.max_tiles_per_side = image_detail; // as the turn was first read
             return preprocess_image(to_rgb_image(*image), geometry);
         });
 }

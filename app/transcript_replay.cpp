@@ -39,7 +39,7 @@ std::optional<Transcript> rebuild_transcript(const Model& model,
         }
         std::vector<PreprocessedImage> images;
         for (const QString& file : turn.images) {
-            std::optional<PreprocessedImage> image = prepare(file);
+            std::optional<PreprocessedImage> image = prepare(file, turn.answer.image_detail);
             if (!image) {
                 return std::nullopt;
             }

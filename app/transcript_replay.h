@@ -25,9 +25,11 @@ struct Transcript {
     std::vector<PreprocessedImage> images; // in the order their placeholders appear
 };
 
-// Decodes and preprocesses one of the chat's picture files; nullopt when the run was stopped.
-// Throws Error when the file cannot be read.
-using PrepareImage = std::function<std::optional<PreprocessedImage>(const QString& file)>;
+// Decodes and preprocesses one of the chat's picture files at the image detail its turn was
+// answered with (ImageGeometry::max_tiles_per_side); nullopt when the run was stopped. Throws
+// Error when the file cannot be read.
+using PrepareImage =
+    std::function<std::optional<PreprocessedImage>(const QString& file, int image_detail)>;
 
 // nullopt when `prepare` was stopped.
 std::optional<Transcript> rebuild_transcript(const Model& model,

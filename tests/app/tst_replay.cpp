@@ -106,6 +106,7 @@ ConversationTurn turn_of(const ChatRequest& request, const QStringList& images,
     t.answer.ids = result.ids;
     t.answer.prompt_read = result.prompt_tokens > 0;
     t.answer.model_directory = model_directory;
+    t.answer.image_detail = request.image_detail;
     return t;
 }
 
@@ -133,6 +134,7 @@ private slots:
         QVERIFY(live.load());
         const QStringList first_images = {kImage, kSmallImage};
         ChatRequest q1 = question(1, "What is in these pictures?", first_images);
+        q1.image_detail = 1; // fewer tiles than the later questions' default: replayed as asked
         const auto a1 = live.answer(q1);
         QVERIFY(a1);
         ChatRequest q2 = question(2, "And the colours?", {});
