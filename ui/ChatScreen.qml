@@ -73,6 +73,14 @@ Item {
             }
         }
 
+        StorageWarning {
+            Layout.fillWidth: true
+            Layout.maximumWidth: Theme.contentWidth
+            Layout.alignment: Qt.AlignHCenter
+            Layout.topMargin: visible ? 8 : 0
+            conversations: screen.controller.conversations
+        }
+
         MessageList {
             id: messageList
             Layout.fillWidth: true

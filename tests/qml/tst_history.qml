@@ -151,6 +151,19 @@ TestCase {
         compare(screen.controller.messages.count, 4)
     }
 
+    function test_aFolderThatCannotBeWrittenIsAWarningAndTheChatStays() {
+        const screen = createScreen()
+        screen.controller.conversations.folder = "/proc/nanovlm-tests/chats" // never writable
+        screen.width = 600 // the sidebar hidden: the warning shows anyway
+        ask(screen, "Is the square red?")
+        const banner = findChild(screen, "storageWarning")
+        verify(banner.visible, "the failed save is shown")
+        verify(screen.controller.conversations.warning.indexOf("/proc/nanovlm-tests/chats") >= 0)
+        compare(screen.controller.messages.count, 2)
+        ask(screen, "And the corners?") // the chat goes on in memory
+        compare(screen.controller.messages.count, 4)
+    }
+
     function test_aNarrowWindowHidesTheListUntilAsked() {
         const screen = createScreen()
         screen.width = 600

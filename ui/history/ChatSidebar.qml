@@ -8,7 +8,7 @@ import NanoVlm.Ui
 
 // The saved chats, left of the conversation: New chat, a search over titles, questions and
 // answers, and the list (newest first). Deleting takes effect at once and offers Undo below the
-// list; a failing disk shows its warning there too.
+// list. (A failing disk's warning is StorageWarning, over the chat, seen even when this is hidden.)
 Rectangle {
     id: sidebar
 
@@ -165,39 +165,6 @@ Rectangle {
                     flat: true
                     font.pixelSize: Theme.fontSmall
                     onClicked: sidebar.conversations.undoRemove()
-                }
-            }
-        }
-
-        // A failing disk: the chat stays in memory, but the user must know it is not saved.
-        Rectangle {
-            objectName: "storageWarning"
-            Layout.fillWidth: true
-            Layout.preferredHeight: warningText.implicitHeight + 16
-            visible: sidebar.conversations.warning.length > 0
-            radius: Theme.radiusSmall
-            color: Theme.errorSurface
-            border.color: Theme.errorBorder
-            RowLayout {
-                anchors.fill: parent
-                anchors.margins: 8
-                spacing: 6
-                Label {
-                    id: warningText
-                    Layout.fillWidth: true
-                    text: sidebar.conversations.warning
-                    wrapMode: Text.Wrap
-                    font.pixelSize: Theme.fontSmall
-                    color: Theme.error
-                }
-                IconButton {
-                    Layout.alignment: Qt.AlignTop
-                    implicitWidth: 24
-                    implicitHeight: 24
-                    iconSize: 14
-                    iconName: "x"
-                    tip: qsTr("Dismiss")
-                    onClicked: sidebar.conversations.dismissWarning()
                 }
             }
         }
