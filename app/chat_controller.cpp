@@ -1,5 +1,6 @@
 #include "chat_controller.h"
 
+#include "image_loader.h"
 #include "inference_worker.h"
 
 #include <QClipboard>
@@ -43,11 +44,29 @@ MessageModel::AnswerState answer_state(AnswerResult::Ending ending) {
     return MessageModel::Done;
 }
 
+MessageModel::AnswerState answer_state(AnswerRecord::State state) {
+    switch (state) {
+    case AnswerRecord::State::Done:
+    case AnswerRecord::State::Failed:
+        return MessageModel::Done;
+    case AnswerRecord::State::Stopped:
+        return MessageModel::Stopped;
+    case AnswerRecord::State::Truncated:
+        return MessageModel::Truncated;
+    case AnswerRecord::State::ContextFull:
+        return MessageModel::ContextFull;
+    case AnswerRecord::State::Streaming:
+    case AnswerRecord::State::Interrupted:
+        return MessageModel::Interrupted;
+    }
+    return MessageModel::Done;
+}
+
 } // namespace
 
 ChatController::ChatController(QObject* parent)
-    : QObject(parent), messages_(this), attachments_(this), settings_(this),
-      worker_(new InferenceWorker) {
+    : QObject(parent), messages_(this), attachments_(this), settings_(this), conversations_(this),
+      recorder_(&conversations_, this), worker_(new InferenceWorker) {
     thread_.setObjectName(QStringLiteral("nanovlm inference"));
     worker_->moveToThread(&thread_);
     // The documented QThread idiom: the worker is deleted on its own thread as it ends.
@@ -68,10 +87,19 @@ ChatController::ChatController(QObject* parent)
     status_timer_.setInterval(100);
     connect(&status_timer_, &QTimer::timeout, this, &ChatController::update_status);
     connect(&messages_, &MessageModel::countChanged, this, &ChatController::canRegenerateChanged);
+    connect(&conversations_, &ConversationList::removed, this, [this](const QString& id) {
+        if (id == recorder_.conversation().id) {
+            recorder_.discard(); // nothing of the deleted chat may be written again
+            newChat();
+        }
+    });
     thread_.start();
 }
 
 ChatController::~ChatController() {
+    if (busy()) {
+        recorder_.abandon(); // the answer so far is saved, marked stopped
+    }
     worker_->stopAll(); // the running answer ends within a token or a ViT block
     thread_.quit();     // queued requests are dropped with the event loop
     thread_.wait();
@@ -136,8 +164,8 @@ void ChatController::on_model_loaded(const ModelSummary& summary) {
     set_model_state(Ready);
     if (switching_mid_chat_) {
         switching_mid_chat_ = false;
-        messages_.appendNotice(tr("Switched to %1: follow-up questions use this model. It starts "
-                                  "afresh, without the messages above.")
+        messages_.appendNotice(tr("Switched to %1: follow-up questions use this model, which "
+                                  "first reads the conversation above again, pictures included.")
                                    .arg(summary.name));
     }
     emit modelReady();
@@ -167,6 +195,11 @@ bool ChatController::send(const QString& question) {
     }
     last_question_ = text;
     attempt_ = 0;
+    QStringList files;
+    for (const QString& url : urls) {
+        files.push_back(local_path(url));
+    }
+    recorder_.ask(text, files);
     messages_.appendUser(text, urls);
     const int row = messages_.appendAssistant();
 
@@ -196,6 +229,9 @@ void ChatController::start(ChatRequest request, int row) {
     request.generation = settings_.generationOptions(attempt_);
     request.threads = settings_.threads();
     request.image_detail = settings_.imageDetail();
+    request.conversation = recorder_.conversation().id;
+    request.history = recorder_.earlierTurns();
+    recorder_.startAnswer(request, model_);
 
     active_request_ = request.id;
     active_row_ = row;
@@ -220,12 +256,18 @@ void ChatController::stop() {
     }
 }
 
-void ChatController::newChat() {
+void ChatController::abandon_active() {
     if (busy()) {
         // Let the old answer end on its own; its late signals no longer match a request.
         worker_->stop(active_request_);
+        recorder_.abandon();
         finish_active();
     }
+}
+
+void ChatController::newChat() {
+    abandon_active();
+    recorder_.reset();
     messages_.clear();
     last_question_.clear();
     last_images_.clear();
@@ -233,6 +275,57 @@ void ChatController::newChat() {
     QMetaObject::invokeMethod(
         worker_, [w = worker_] { w->resetConversation(); }, Qt::QueuedConnection);
     emit canRegenerateChanged();
+}
+
+bool ChatController::openConversation(const QString& id) {
+    if (!id.isEmpty() && id == recorder_.conversation().id) {
+        return true; // already shown; its live session stays
+    }
+    const std::optional<Conversation> conversation = conversations_.load(id);
+    if (!conversation) {
+        return false;
+    }
+    abandon_active();
+    recorder_.open(*conversation);
+    show(*conversation);
+    // The old chat's cache is of no use; the next question rebuilds this one's.
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_] { w->resetConversation(); }, Qt::QueuedConnection);
+    emit canRegenerateChanged();
+    return true;
+}
+
+void ChatController::show(const Conversation& conversation) {
+    messages_.clear();
+    last_question_.clear();
+    last_images_.clear();
+    attempt_ = 0;
+    for (const ConversationTurn& turn : conversation.turns) {
+        QStringList urls;
+        for (const QString& image : turn.images) {
+            urls.push_back(QUrl::fromLocalFile(image).toString());
+        }
+        messages_.appendUser(turn.question, urls);
+        const AnswerRecord& a = turn.answer;
+        if (a.state == AnswerRecord::State::Failed) {
+            messages_.appendError(a.error);
+            continue;
+        }
+        const int row = messages_.appendAssistant();
+        messages_.appendText(row, a.text);
+        messages_.finishAnswer(row, answer_state(a.state), a.ttft_ms, a.tokens_per_s,
+                               int(a.ids.size()));
+    }
+    if (!conversation.turns.isEmpty()) {
+        // Regenerate sends the last question's pictures again.
+        const ConversationTurn& last = conversation.turns.last();
+        last_question_ = last.question;
+        for (const QString& file : last.images) {
+            if (std::optional<QImage> image = read_image(file, nullptr)) {
+                last_images_.push_back(*image);
+            }
+        }
+    }
 }
 
 void ChatController::copyMessage(int row) const {
@@ -301,6 +394,7 @@ void ChatController::on_delta(quint64 request, const QString& text) {
         status_timer_.stop();
     }
     messages_.appendText(active_row_, text);
+    recorder_.appendText(text);
 }
 
 void ChatController::on_finished(const AnswerResult& result) {
@@ -309,6 +403,7 @@ void ChatController::on_finished(const AnswerResult& result) {
     }
     const int row = active_row_;
     last_result_ = result;
+    recorder_.finish(result);
     messages_.finishAnswer(row, answer_state(result.ending), result.ttft_ms, result.tokens_per_s,
                            int(result.ids.size()));
     finish_active();
@@ -320,6 +415,7 @@ void ChatController::on_failed(quint64 request, const QString& message) {
         return;
     }
     const int row = active_row_;
+    recorder_.fail(message);
     messages_.turnIntoError(row, message);
     finish_active();
     emit answerFinished(row);

@@ -3,6 +3,8 @@
 #include "attachment_model.h"
 #include "chat_settings.h"
 #include "chat_types.h"
+#include "conversation_list.h"
+#include "conversation_recorder.h"
 #include "message_model.h"
 
 #include <QElapsedTimer>
@@ -18,6 +20,8 @@ class InferenceWorker;
 // One chat window's brain: the messages, the composer's pictures, the settings, and the one
 // worker thread that runs the engine. QML calls send()/stop()/regenerate()/newChat(); the
 // worker's queued signals come back here and become MessageModel changes on the GUI thread.
+// Every turn is recorded (ConversationRecorder) and saved when `conversations.folder` is set;
+// openConversation() shows a saved chat, and its next question rebuilds the transcript.
 //
 // Destroying it at any moment is safe and quick: the destructor stops the running answer (the
 // engine checks between tokens and ViT blocks), then quit()s and wait()s for the thread.
@@ -27,6 +31,7 @@ class ChatController : public QObject {
     Q_PROPERTY(nanovlm::app::MessageModel* messages READ messages CONSTANT)
     Q_PROPERTY(nanovlm::app::AttachmentModel* attachments READ attachments CONSTANT)
     Q_PROPERTY(nanovlm::app::ChatSettings* settings READ settings CONSTANT)
+    Q_PROPERTY(nanovlm::app::ConversationList* conversations READ conversations CONSTANT)
 
     Q_PROPERTY(ModelState modelState READ modelState NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
@@ -55,6 +60,8 @@ public:
     MessageModel* messages() { return &messages_; }
     AttachmentModel* attachments() { return &attachments_; }
     ChatSettings* settings() { return &settings_; }
+    ConversationList* conversations() { return &conversations_; }
+    const Conversation& conversation() const { return recorder_.conversation(); }
 
     ModelState modelState() const { return model_state_; }
     QString modelName() const { return model_.name; }
@@ -79,6 +86,9 @@ public:
     Q_INVOKABLE void stop();
     Q_INVOKABLE void regenerate();
     Q_INVOKABLE void newChat();
+    // Shows saved chat `id` (ConversationList); false when it cannot be read (it is then listed
+    // as damaged). A follow-up continues it: the worker rebuilds its transcript first.
+    Q_INVOKABLE bool openConversation(const QString& id);
     Q_INVOKABLE void copyMessage(int row) const;
 
 signals:
@@ -102,10 +112,14 @@ private:
     void on_model_loaded(const ModelSummary& summary);
     void on_model_failed(const QString& message);
     void set_model_state(ModelState state);
+    void abandon_active(); // a new or other chat while an answer runs
+    void show(const Conversation& conversation);
 
     MessageModel messages_;
     AttachmentModel attachments_;
     ChatSettings settings_;
+    ConversationList conversations_;
+    ConversationRecorder recorder_;
 
     ModelState model_state_ = NoModel;
     ModelSummary model_;

@@ -3,6 +3,8 @@
 // The values that cross between the GUI thread and the InferenceWorker thread. They are plain
 // copyable structs: queued signals copy them, so neither side ever touches the other's objects.
 
+#include "conversation.h"
+
 #include "nanovlm/generation.h"
 
 #include <QImage>
@@ -24,6 +26,11 @@ struct ChatRequest {
     GenerationOptions generation;
     int threads = 0;      // threads for a new Session; 0: every core
     int image_detail = 0; // ImageGeometry::max_tiles_per_side; 0: the model's own choice
+    // The chat this question belongs to and its turns before this one. When the worker's
+    // session does not hold exactly those turns of that chat (a reopened chat, a new model), it
+    // rebuilds them from here (transcript_replay.h); an empty history continues the session.
+    QString conversation;
+    QList<ConversationTurn> history;
 };
 
 // Where the worker is while no token has come yet.

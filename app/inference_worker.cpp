@@ -62,6 +62,8 @@ void InferenceWorker::loadModel(const QString& directory, const QString& tokeniz
     session_.reset();
     model_.reset();
     last_turn_ = {};
+    session_conversation_.clear();
+    session_turns_ = 0;
     try {
         LoadOptions options;
         options.tokenizer_file = tokenizer_file.toStdString();
@@ -103,6 +105,47 @@ void InferenceWorker::resetConversation() {
         session_->reset();
     }
     last_turn_ = {};
+    session_conversation_.clear();
+    session_turns_ = 0;
+}
+
+bool InferenceWorker::needs_replay(const ChatRequest& request) const {
+    if (request.history.isEmpty()) {
+        return false; // a first question, or a caller that keeps the session itself
+    }
+    // A regenerate answers the session's last turn again: the session holds it too.
+    const qsizetype turns = request.history.size() + (request.regenerate ? 1 : 0);
+    return !session_ || session_->position() == 0 ||
+           session_conversation_ != request.conversation || session_turns_ != turns;
+}
+
+std::optional<Transcript> InferenceWorker::replay_history(const ChatRequest& request) {
+    int image_count = 0;
+    for (const ConversationTurn& turn : request.history) {
+        image_count += int(turn.images.size());
+    }
+    int done = 0;
+    return rebuild_transcript(
+        *model_, request.history,
+        [&](const QString& file, int image_detail) -> std::optional<PreprocessedImage> {
+            if (cancel_.load()) {
+                return std::nullopt;
+            }
+            WorkProgress p;
+            p.stage = WorkProgress::Stage::PreparingImages;
+            p.image = done++;
+            p.image_count = image_count + int(request.images.size());
+            emit progress(request.id, p);
+            QString error;
+            const std::optional<QImage> image = read_image(file, &error);
+            if (!image) {
+                throw Error("a picture of an earlier question cannot be read: " +
+                            error.toStdString());
+            }
+            ImageGeometry geometry = ImageGeometry::from_config(model_->config());
+            geometry.max_tiles_per_side = image_detail; // as the turn was first read
+            return preprocess_image(to_rgb_image(*image), geometry);
+        });
 }
 
 Session& InferenceWorker::session_for(int threads) {
@@ -132,7 +175,8 @@ void InferenceWorker::close_previous_answer() {
     last_turn_.closed = true;
 }
 
-std::vector<PreprocessedImage> InferenceWorker::prepare_images(const ChatRequest& request) {
+std::vector<PreprocessedImage> InferenceWorker::prepare_images(const ChatRequest& request,
+                                                               int earlier) {
     ImageGeometry geometry = ImageGeometry::from_config(model_->config());
     geometry.max_tiles_per_side = request.image_detail;
     std::vector<PreprocessedImage> images;
@@ -143,8 +187,8 @@ std::vector<PreprocessedImage> InferenceWorker::prepare_images(const ChatRequest
         }
         WorkProgress p;
         p.stage = WorkProgress::Stage::PreparingImages;
-        p.image = i;
-        p.image_count = int(request.images.size());
+        p.image = earlier + i;
+        p.image_count = earlier + int(request.images.size());
         emit progress(request.id, p);
         images.push_back(preprocess_image(to_rgb_image(request.images[i]), geometry));
     }
@@ -171,10 +215,15 @@ void InferenceWorker::run(const ChatRequest& request) {
         emit answerFailed(request.id, tr("No model is loaded. Choose a checkpoint folder first."));
         return;
     }
+    const bool replay = needs_replay(request);
+    if (replay) {
+        resetConversation();
+    }
     Session& session = session_for(request.threads);
 
     std::vector<TokenId> prompt;
     std::vector<PreprocessedImage> images;
+    std::size_t transcript_ids = 0; // ids before the new question's (a replayed history)
     const bool answer_again = request.regenerate && last_turn_.answer_start > 0;
     if (answer_again) {
         // The question is in the cache: step back one position so that re-reading its last id
@@ -187,13 +236,19 @@ void InferenceWorker::run(const ChatRequest& request) {
         } else {
             close_previous_answer();
         }
-        images = prepare_images(request);
+        std::optional<Transcript> transcript;
+        if (replay) {
+            transcript = replay_history(request);
+        }
+        if (!replay || transcript) {
+            images = prepare_images(request, transcript ? int(transcript->images.size()) : 0);
+        }
         if (cancel_.load()) {
             out.ending = AnswerResult::Ending::Stopped;
             emit answerFinished(out);
             return;
         }
-        const bool follow_up = session.position() > 0;
+        const bool follow_up = session.position() > 0 || (transcript && !transcript->ids.empty());
         prompt =
             PromptBuilder(*model_).user_turn(request.question.toStdString(), images, follow_up);
         if (prompt.empty()) {
@@ -201,6 +256,13 @@ void InferenceWorker::run(const ChatRequest& request) {
             return;
         }
         last_turn_ = {session.position(), -1, prompt.back(), false};
+        if (transcript) {
+            // One read of the whole chat: the earlier turns' pictures come first, in order.
+            transcript_ids = transcript->ids.size();
+            prompt.insert(prompt.begin(), transcript->ids.begin(), transcript->ids.end());
+            images.insert(images.begin(), std::make_move_iterator(transcript->images.begin()),
+                          std::make_move_iterator(transcript->images.end()));
+        }
     }
 
     const quint64 id = request.id;
@@ -255,6 +317,17 @@ void InferenceWorker::run(const ChatRequest& request) {
 
     if (!answer_again && result.prompt_tokens > 0) {
         last_turn_.answer_start = last_turn_.start + result.prompt_tokens;
+        if (transcript_ids > 0) {
+            // The new question's ids close the prompt; before them is the rebuilt history.
+            last_turn_.start = last_turn_.answer_start - int(prompt.size() - transcript_ids);
+        }
+    }
+    if (session.position() > 0) {
+        session_conversation_ = request.conversation;
+        session_turns_ = request.history.size() + 1;
+    } else {
+        session_conversation_.clear();
+        session_turns_ = 0;
     }
     if (answer_again && session.position() < last_turn_.answer_start) {
         // Stopped before the question's last id was read again: put it back, so that the

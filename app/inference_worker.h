@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat_types.h"
+#include "transcript_replay.h"
 
 #include "nanovlm/nanovlm.h"
 
@@ -9,6 +10,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace nanovlm::app {
 
@@ -19,7 +21,10 @@ namespace nanovlm::app {
 //
 // The worker keeps the conversation's Session alive between questions: a follow-up reads only
 // the new turn after what the KV cache already holds, so images already seen are not encoded
-// again. resetConversation() forgets it (new chat).
+// again. resetConversation() forgets it (new chat). When a request's chat or earlier turns are
+// not what the session holds (a chat reopened from disk, a model switched), the worker rebuilds
+// the session from the request's history first: every earlier picture encoded once, the whole
+// transcript read, then the new question.
 class InferenceWorker : public QObject {
     Q_OBJECT
 
@@ -66,9 +71,13 @@ private:
     };
 
     void run(const ChatRequest& request);
+    bool needs_replay(const ChatRequest& request) const;
     Session& session_for(int threads);
     void close_previous_answer();
-    std::vector<PreprocessedImage> prepare_images(const ChatRequest& request);
+    // `earlier`: pictures of a replayed history prepared before these (for the progress count).
+    std::vector<PreprocessedImage> prepare_images(const ChatRequest& request, int earlier = 0);
+    // The history's ids and pictures, decoded from their files; nullopt when stopped.
+    std::optional<Transcript> replay_history(const ChatRequest& request);
     void pause_for_step(); // the step delay, cut short by a stop
     void begin(quint64 request);
     void end();
@@ -76,6 +85,9 @@ private:
     std::shared_ptr<const Model> model_;
     std::unique_ptr<Session> session_;
     Turn last_turn_;
+    // Whose turns the session holds: the request's `conversation` and how many of its turns.
+    QString session_conversation_;
+    qsizetype session_turns_ = 0;
 
     // Stop bookkeeping, shared with the GUI thread. cancel_ is what the engine polls.
     std::mutex stop_mutex_;

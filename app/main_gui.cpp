@@ -2,6 +2,7 @@
 // NanoVlm.Ui; everything else lives in nanovlm_app (ChatController and its worker thread).
 
 #include "build_info.h"
+#include "conversation_store.h"
 #include "quit_on_signal.h"
 
 #include <QCommandLineParser>
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
         {"model", "Open this checkpoint folder (config.json + model.safetensors).", "DIR"},
         {"tokenizer", "tokenizer.json to use instead of the one found.", "FILE"},
         {"theme", "Colour theme for this run: system, light or dark.", "THEME"},
+        {"chats",
+         "Save chats in DIR instead of " + nanovlm::app::ConversationStore::defaultFolder() +
+             " (scripted runs save none unless this is given).",
+         "DIR"},
         // Scripted runs (screenshots, tests): ask, wait for each answer, then quit. They leave
         // the saved settings as they were.
         {"ask",
@@ -110,6 +115,9 @@ int main(int argc, char** argv) {
         {"themeOverride", theme == "system" ? QString() : theme},
         {"initialAttachments", files},
         {"script", script},
+        {"chatsFolder", parser.isSet("chats") ? absolute(parser.value("chats"))
+                        : parser.isSet("ask") ? QString()
+                                              : nanovlm::app::ConversationStore::defaultFolder()},
     });
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreated, &app,

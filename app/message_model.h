@@ -37,6 +37,7 @@ public:
         Stopped,     // the user stopped it; what was written stays
         Truncated,   // the "max new tokens" limit cut it
         ContextFull, // the conversation filled the model's context
+        Interrupted, // the app ended while it was written (a reopened chat)
     };
     Q_ENUM(AnswerState)
 

@@ -62,6 +62,7 @@ set(NANOVLM_DEBIAN_RUNTIME_DEPENDS
     qml6-module-qtquick-dialogs
     qml6-module-qtquick-window
     qml6-module-qt-labs-folderlistmodel
+    qml6-module-qt-labs-platform # the chat sidebar's export dialog
     qt6-image-formats-plugins # WebP, TIFF and GIF pictures
 )
 list(JOIN NANOVLM_DEBIAN_RUNTIME_DEPENDS ", " CPACK_DEBIAN_PACKAGE_DEPENDS)

@@ -5,7 +5,8 @@ import QtQuick.Dialogs
 import NanoVlm.App
 import NanoVlm.Ui
 
-// The whole chat window's content: header, conversation, composer, settings, drag and drop,
+// The whole chat window's content: the saved chats on the left (ChatSidebar, hidden on narrow
+// windows until asked for), then header, conversation, composer, settings, drag and drop,
 // and the keyboard shortcuts. Main.qml puts it in a window; the QML tests put it in theirs.
 Item {
     id: screen
@@ -18,6 +19,25 @@ Item {
     readonly property alias messageList: messageList
     readonly property alias folderDialog: folderDialog
     readonly property alias modelPicker: modelPicker
+    readonly property alias sidebar: sidebar
+    // Shown beside the chat on wide windows; on narrow ones only when opened (and over it).
+    readonly property bool wide: width >= 820
+    property bool sidebarWanted: true
+    property bool sidebarOverlayOpen: false
+    readonly property bool sidebarShown: wide ? sidebarWanted : sidebarOverlayOpen
+
+    function toggleSidebar() {
+        if (wide)
+            sidebarWanted = !sidebarWanted
+        else
+            sidebarOverlayOpen = !sidebarOverlayOpen
+    }
+
+    function startNewChat() {
+        controller.newChat()
+        sidebarOverlayOpen = false
+        composer.focusInput()
+    }
 
     // Drag and drop, and the tests' stand-in for it.
     function dropFiles(urls) {
@@ -32,13 +52,35 @@ Item {
 
     ColumnLayout {
         anchors.fill: parent
+        anchors.leftMargin: screen.wide && screen.sidebarShown ? sidebar.width : 0
         spacing: 0
 
-        ChatHeader {
+        RowLayout {
             Layout.fillWidth: true
-            controller: screen.controller
-            onModelPickerRequested: modelPicker.open()
-            onSettingsRequested: settingsPanel.open()
+            spacing: 0
+            IconButton {
+                objectName: "showSidebarButton"
+                Layout.leftMargin: visible ? 12 : 0
+                Layout.preferredWidth: visible ? implicitWidth : 0
+                visible: !screen.sidebarShown
+                iconName: "sidebar"
+                tip: qsTr("Show the chat list")
+                onClicked: screen.toggleSidebar()
+            }
+            ChatHeader {
+                Layout.fillWidth: true
+                controller: screen.controller
+                onModelPickerRequested: modelPicker.open()
+                onSettingsRequested: settingsPanel.open()
+            }
+        }
+
+        StorageWarning {
+            Layout.fillWidth: true
+            Layout.maximumWidth: Theme.contentWidth
+            Layout.alignment: Qt.AlignHCenter
+            Layout.topMargin: visible ? 8 : 0
+            conversations: screen.controller.conversations
         }
 
         MessageList {
@@ -54,6 +96,31 @@ Item {
             Layout.fillWidth: true
             controller: screen.controller
         }
+    }
+
+    MouseArea { // a narrow window's open sidebar closes on a click beside it
+        anchors.fill: parent
+        visible: !screen.wide && screen.sidebarOverlayOpen
+        onClicked: screen.sidebarOverlayOpen = false
+        Rectangle {
+            anchors.fill: parent
+            color: Theme.shadow
+        }
+    }
+
+    ChatSidebar {
+        id: sidebar
+        objectName: "chatSidebar"
+        width: Math.min(implicitWidth, screen.width - 48)
+        height: parent.height
+        visible: screen.sidebarShown
+        controller: screen.controller
+        onNewChatRequested: screen.startNewChat()
+        onChatOpened: {
+            screen.sidebarOverlayOpen = false
+            composer.focusInput()
+        }
+        onCollapseRequested: screen.toggleSidebar()
     }
 
     DropOverlay {
@@ -96,10 +163,7 @@ Item {
     }
     Shortcut {
         sequences: [StandardKey.New]
-        onActivated: {
-            screen.controller.newChat()
-            composer.focusInput()
-        }
+        onActivated: screen.startNewChat()
     }
     Shortcut {
         // The text field handles Ctrl+V itself when it has focus (Composer).

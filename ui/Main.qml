@@ -13,6 +13,7 @@ ApplicationWindow {
     property string themeOverride // "", "light" or "dark" (--theme)
     property var initialAttachments: [] // image files from the command line ("Open with")
     property var script: ({})     // a scripted run (--ask ...), see ScriptedRun.qml
+    property string chatsFolder   // where chats are saved; "" saves none
 
     readonly property bool systemDark: systemPalette.window.hslLightness < 0.5
     readonly property bool dark: themeOverride === "dark" ? true
@@ -69,6 +70,7 @@ ApplicationWindow {
 
     Component.onCompleted: {
         chatScreen.composer.focusInput()
+        chatController.conversations.folder = chatsFolder
         for (const file of initialAttachments)
             chatController.attachments.addFile(file)
         const settings = chatController.settings

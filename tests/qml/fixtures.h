@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QDir>
 #include <QObject>
+#include <QTemporaryDir>
 #include <QUrl>
 #include <QtQml/qqmlregistration.h> // QML_ELEMENT, QML_SINGLETON
 
@@ -25,4 +27,14 @@ public:
     Q_INVOKABLE QUrl badImage(const QString& name) const {
         return QUrl::fromLocalFile(root() + "/bad_images/" + name);
     }
+    // A new, empty folder for saved chats, removed when the tests end (never the user's own).
+    Q_INVOKABLE QString newChatsFolder() {
+        const QString path = scratch_.filePath(QStringLiteral("chats-%1").arg(++folders_));
+        QDir().mkpath(path);
+        return path;
+    }
+
+private:
+    QTemporaryDir scratch_;
+    int folders_ = 0;
 };

@@ -21,9 +21,18 @@ fixtures=$root/tests/fixtures
 [ -x "$app" ] || { echo "screenshot.sh: no $app; build first" >&2; exit 1; }
 command -v xvfb-run >/dev/null || { echo "screenshot.sh: needs xvfb-run (apt install xvfb)" >&2; exit 1; }
 mkdir -p "$out"
-# This run's settings live in a throwaway folder, never in the user's ~/.config.
+# This run's settings and chats live in throwaway folders, never in the user's ~/.config or
+# ~/.local/share. Two earlier chats are asked first, so that the sidebar lists a few.
 config=$(mktemp -d)
-trap 'rm -rf "$config"' EXIT
+chats=$(mktemp -d)
+trap 'rm -rf "$config" "$chats"' EXIT
+for question in "What colour is the square in the corner?" "Count the birds on the wire"; do
+    XDG_CONFIG_HOME=$config timeout 60 xvfb-run -a -s "-screen 0 1280x900x24" "$app" \
+        --model "$fixtures/parity/main/ckpt" \
+        --tokenizer "$fixtures/tokenizer/tokenizer.json" --chats "$chats" \
+        --attach "$fixtures/parity/main/64x64/image.png" --ask "$question" \
+        --max-new-tokens 8 >/dev/null 2>&1
+done
 
 # A Hugging Face cache as huggingface_hub lays it out: snapshots linking to ../../blobs.
 hub=$config/hub
@@ -51,7 +60,7 @@ for theme in light dark; do
     XDG_CONFIG_HOME=$config HF_HUB_CACHE=$hub timeout 120 xvfb-run -a -s "-screen 0 1280x900x24" "$app" \
         --model "$fixtures/parity/main/ckpt" \
         --tokenizer "$fixtures/tokenizer/tokenizer.json" \
-        --theme "$theme" \
+        --theme "$theme" --chats "$chats" \
         --attach "$fixtures/parity/main/300x200/image.png" \
         --attach "$fixtures/parity/main/64x64/image.png" \
         --attach "$fixtures/bad_images/not_an_image.png" \

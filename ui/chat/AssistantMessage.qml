@@ -35,6 +35,7 @@ Item {
         case MessageModel.Stopped: return qsTr("Stopped")
         case MessageModel.Truncated: return qsTr("Reached the token limit")
         case MessageModel.ContextFull: return qsTr("The conversation filled the model's context; start a new chat")
+        case MessageModel.Interrupted: return qsTr("Interrupted: the app closed while this answer was written")
         default: return ""
         }
     }

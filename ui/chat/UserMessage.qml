@@ -32,6 +32,7 @@ Item {
                 model: message.images
                 delegate: Thumbnail {
                     required property string modelData
+                    objectName: "userMessageThumbnail"
                     width: message.pictureSize
                     height: message.images.length > 1 ? message.pictureSize
                                                       : message.pictureSize * 0.75

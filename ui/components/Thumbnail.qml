@@ -11,6 +11,7 @@ Item {
     property int radius: Theme.radius
     property bool busy: false
     property bool fit: false // show the whole picture (letterboxed) instead of cropping
+    readonly property alias status: picture.status // Image.Ready once shown
 
     implicitWidth: 72
     implicitHeight: 72
