@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 #include <array>
+#include <cmath>
 #include <functional>
 
 namespace nanovlm::app {
@@ -101,7 +102,8 @@ public:
     }
     int integer(const QJsonObject& o, const QString& path, const char* key) {
         const double d = number(o, path, key);
-        if (ok_ && (d != double(qint64(d)) || d < INT_MIN || d > INT_MAX)) {
+        // Range first, then wholeness with trunc: casting 1e47 to an integer is undefined.
+        if (ok_ && (d < INT_MIN || d > INT_MAX || std::trunc(d) != d)) {
             fail(path + QLatin1Char('.') + QLatin1String(key),
                  QStringLiteral("expected an integer"));
         }
@@ -167,11 +169,12 @@ AnswerRecord answer_from_json(Reader& r, const QJsonObject& o, const QString& pa
     const QJsonArray ids = r.array(o, path, "ids");
     for (qsizetype i = 0; i < ids.size() && r.ok(); ++i) {
         const double d = ids[i].toDouble(-1);
-        if (!ids[i].isDouble() || d < 0 || d != double(qint32(d))) {
+        if (!ids[i].isDouble() || d < 0 || d > INT_MAX || std::trunc(d) != d) {
             r.fail(path + QStringLiteral(".ids[%1]").arg(i),
                    QStringLiteral("expected a token id (an integer >= 0)"));
+        } else {
+            a.ids.push_back(qint32(d));
         }
-        a.ids.push_back(qint32(d));
     }
     a.prompt_read = r.boolean(o, path, "promptRead");
     const QString model_path = path + QStringLiteral(".model");

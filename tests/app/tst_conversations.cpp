@@ -214,6 +214,13 @@ private slots:
             << QByteArray("\"ids\": [\n                    9,")
             << QByteArray("\"ids\": [\n                    \"9\",") << "turns[1].answer.ids[0]"
             << false << false;
+        // Found by fuzz_chat_file: whole-number checks cast 1e47 to an integer (undefined).
+        QTest::newRow("an id of 1e40") << QByteArray("\"ids\": [\n                    9,")
+                                       << QByteArray("\"ids\": [\n                    1e40,")
+                                       << "turns[1].answer.ids[0]" << false << false;
+        QTest::newRow("a schema of 1.5e47")
+            << QByteArray("\"schema\": 1") << QByteArray("\"schema\": 1.5e47")
+            << "file.schema: expected an integer" << false << false;
         QTest::newRow("turns not an array")
             << QByteArray("\"turns\": [") << QByteArray("\"turns\": 5, \"x\": [")
             << "file.turns: expected an array" << false << false;

@@ -12,7 +12,7 @@ shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(fuzz_safetensors fuzz_model_config fuzz_tokenizer_json fuzz_tokenizer_encode
-             fuzz_image_geometry)
+             fuzz_image_geometry fuzz_chat_file)
 fi
 mkdir -p "$build/findings"
 for target in "${targets[@]}"; do
