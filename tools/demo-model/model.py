@@ -213,7 +213,7 @@ class VisionLanguageModel(nn.Module):
 
     @staticmethod
     def _init(m):
-        if isinstance(m, (nn.Linear, nn.Embedding)):
+        if isinstance(m, nn.Embedding):
             nn.init.normal_(m.weight, std=0.02)
             if getattr(m, "bias", None) is not None:
                 nn.init.zeros_(m.bias)
