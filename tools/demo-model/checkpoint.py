@@ -37,3 +37,24 @@ def save_safetensors(tensors, path, metadata=None):
             f.write(b)
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
+
+
+def load_safetensors(path):
+    """{name: tensor} of a safetensors file (F16, BF16 or F32)."""
+    with open(path, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(length))
+        data = f.read()
+    types = {v: k for k, v in DTYPES.items()}
+    out = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = entry["data_offsets"]
+        raw = bytearray(data[begin:end])
+        if entry["dtype"] == "BF16":
+            t = torch.frombuffer(raw, dtype=torch.int16).view(torch.bfloat16)
+        else:
+            t = torch.frombuffer(raw, dtype=types[entry["dtype"]])
+        out[name] = t.view(entry["shape"])
+    return out

@@ -26,7 +26,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenes  # noqa: E402
-from checkpoint import save_safetensors  # noqa: E402
+from checkpoint import load_safetensors, save_safetensors  # noqa: E402
 from model import VisionLanguageModel  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -225,6 +225,13 @@ def f16_rounded(model):
     return model
 
 
+def load_into(model, path):
+    """Continue from a checkpoint this script wrote (F16, tied head stored as decoder.head)."""
+    state = {("decoder.token_embedding.weight" if k == "decoder.head.weight" else k): v.float()
+             for k, v in load_safetensors(path).items()}
+    model.load_state_dict(state)
+
+
 def write_checkpoint(model, cfg, out_dir, tokenizer_src):
     os.makedirs(out_dir, exist_ok=True)
     state = {k: v.detach().half() for k, v in model.state_dict().items()}
@@ -242,7 +249,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--nanovlm", required=True, help="path to our built `nanovlm` CLI")
     ap.add_argument("--seed", type=int, default=10)
-    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--data-seed", type=int, help="training data stream (default: --seed)")
+    ap.add_argument("--init-from", help="model.safetensors to continue training from")
     ap.add_argument("--images-per-step", type=int, default=8)
     ap.add_argument("--questions-per-image", type=int, default=4)
     ap.add_argument("--lr", type=float, default=3e-3)
@@ -259,13 +268,16 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
+    # The training stream; the held-out and example streams derive from --seed alone.
+    rng = random.Random(args.seed if args.data_seed is None else args.data_seed)
     print(f"args: {vars(args)}", flush=True)
     print(f"torch {torch.__version__}, Pillow {Image.__version__}", flush=True)
 
     cfg = make_config(args)
     tokenizer_src = os.path.join(REPO, "tests/fixtures/tokenizer/tokenizer.json")
     model = VisionLanguageModel(cfg)
+    if args.init_from:
+        load_into(model, args.init_from)
     write_checkpoint(model, cfg, args.out, tokenizer_src)  # so the CLI can tokenize for us
     tokens = Tokens(args.nanovlm, args.out, cfg)
     size = cfg["vit_img_size"]
