@@ -1,0 +1,340 @@
+#!/usr/bin/python3
+"""Train the "Demo: shapes" nanoVLM and write its checkpoint, examples and held-out fixtures.
+
+    /usr/bin/python3 tools/demo-model/train.py --nanovlm build/release/app/nanovlm
+
+Needs Debian's python3-torch and python3-pil (see README.md here) and our `nanovlm` CLI, whose
+tokenizer turns prompts into ids exactly as the app will. Writes:
+  resources/demo-model/   config.json, model.safetensors (F16), tokenizer.json, demo.json,
+                          examples/*.png + examples.json
+  tests/fixtures/demo/    held-out scenes, questions, answers and this model's greedy output
+Everything is seeded (--seed); the log goes to stdout (tools/demo-model/train.log keeps one).
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenes  # noqa: E402
+from checkpoint import load_safetensors, save_safetensors  # noqa: E402
+from model import VisionLanguageModel  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+IMAGE_TOKEN_ID = 49152  # <|image|>, the first nanoVLM extra token
+EOS_ID = 2  # <|im_end|>
+HELD_OUT_SEED_OFFSET = 1_000_003
+EXAMPLES_SEED_OFFSET = 2_000_003
+
+
+def make_config(args):
+    base = json.load(open(os.path.join(REPO, "tests/fixtures/parity/main/ckpt/config.json")))
+    img, patch, shuffle = 64, 8, 2
+    base.update({
+        "vit_hidden_dim": 64, "vit_inter_dim": 256, "vit_patch_size": patch,
+        "vit_img_size": img, "vit_n_heads": 4, "vit_n_blocks": args.vit_blocks,
+        "lm_hidden_dim": 96, "lm_inter_dim": 256, "lm_n_heads": 3, "lm_n_kv_heads": args.lm_kv_heads,
+        "lm_n_blocks": args.lm_blocks, "lm_max_length": 512,
+        "mp_pixel_shuffle_factor": shuffle,
+        "mp_image_token_length": (img // patch // shuffle) ** 2,
+        # Every picture becomes one 64x64 tile: the long side goes to min(64, ceil(long/64)*64)
+        # and the short side rounds up to 64.
+        "max_img_size": img, "resize_to_max_side_len": False,
+        "vlm_load_backbone_weights": False,
+        "hf_repo_name": "nanovlm-chat demo-shapes",
+    })
+    return base
+
+
+class Tokens:
+    """Ids for prompts and answers from our engine's tokenizer (`nanovlm tokenize`)."""
+
+    def __init__(self, nanovlm, model_dir, cfg):
+        self.nanovlm, self.model_dir = nanovlm, model_dir
+        n = cfg["mp_image_token_length"]
+        self.image_string = "<|global_image|>" + "<|image|>" * n
+        questions = scenes.all_question_texts()
+        self.prompt = dict(zip(questions, self.encode([self.prompt_text(q) for q in questions])))
+        # Answers are single words or `describe` sentences; the pre-tokenizer splits those at
+        # word and punctuation boundaries, so a sentence's ids are its pieces' ids in a row.
+        words = list(scenes.COLOURS) + scenes.SHAPES + scenes.NUMBER_WORDS + ["nothing", "a", "an"]
+        pieces = words + [" " + w for w in words] + [",", " and"]
+        self.piece = dict(zip(pieces, self.encode(pieces)))
+
+    def prompt_text(self, question):
+        return f"<|im_start|>user\n{self.image_string}{question}<|im_end|>\n<|im_start|>assistant\n"
+
+    def encode(self, texts):
+        out = self.run(["tokenize", "--model", self.model_dir],
+                       "".join(json.dumps(t) + "\n" for t in texts))
+        return [json.loads(line) for line in out.splitlines()]
+
+    def decode(self, id_lists):
+        out = self.run(["tokenize", "--model", self.model_dir, "--decode", "--skip-special"],
+                       "".join(json.dumps(ids) + "\n" for ids in id_lists))
+        return [json.loads(line) for line in out.splitlines()]
+
+    def run(self, args, stdin):
+        return subprocess.run([self.nanovlm] + args, input=stdin, capture_output=True, text=True,
+                              check=True).stdout
+
+    def answer(self, text):
+        ids, first = [], True
+        for word in text.replace(",", " ,").split(" "):
+            key = word if (first or word == ",") else " " + word
+            ids += self.piece[key]
+            first = False
+        return ids
+
+
+def pixels_of(image, size):
+    """What our engine and nanoVLM feed the ViT: Pillow BICUBIC resize, then uint8 / 255."""
+    small = image.resize((size, size), Image.BICUBIC) if image.size != (size, size) else image
+    t = torch.frombuffer(bytearray(small.tobytes()), dtype=torch.uint8)
+    return t.view(size, size, 3).permute(2, 0, 1).float().div(255)
+
+
+def cell_labels(scene):
+    """For each cell of the 2x2 grid: (shape index or len(SHAPES), colour index or len(COLOURS))."""
+    shapes = [len(scenes.SHAPES)] * 4
+    colours = [len(scenes.COLOURS)] * 4
+    for it in scene.items:
+        shapes[it.cell] = scenes.SHAPES.index(it.shape)
+        colours[it.cell] = list(scenes.COLOURS).index(it.colour)
+    return shapes + colours
+
+
+def make_batch(rng, tokens, n_images, per_image, size):
+    pixels, seqs, labels = [], [], []
+    for _ in range(n_images):
+        scene = scenes.make_scene(rng)
+        pixels.append(pixels_of(scene.image, size))
+        labels.append(cell_labels(scene))
+        for _ in range(per_image):
+            q = scenes.random_question(rng, scene)
+            seqs.append((tokens.prompt[q.text], tokens.answer(q.answer) + [EOS_ID]))
+    length = max(len(p) + len(a) for p, a in seqs) - 1
+    ids = torch.zeros(len(seqs), length, dtype=torch.long)
+    targets = torch.full((len(seqs), length), -100, dtype=torch.long)
+    for i, (p, a) in enumerate(seqs):
+        full = p + a
+        ids[i, : len(full) - 1] = torch.tensor(full[:-1])
+        targets[i, len(p) - 1 : len(full) - 1] = torch.tensor(a)  # loss on the answer only
+    return torch.stack(pixels), ids, targets, torch.tensor(labels)
+
+
+class CellProbe(torch.nn.Module):
+    """Training-only help for the vision side (not part of the checkpoint).
+
+    Read through the LM's attention alone, the image tokens learn slowly: at first attention is
+    uniform, and a shape covers 1-4 of the 16 tokens, so its colour drowns in the background.
+    This probe asks the 2x2 image tokens over each grid cell, averaged, to say (linearly) which
+    shape and colour the cell holds, which makes each token say what is under it from the start.
+    """
+
+    def __init__(self, dim, side):
+        super().__init__()
+        self.side = side
+        self.shape = torch.nn.Linear(dim, len(scenes.SHAPES) + 1)
+        self.colour = torch.nn.Linear(dim, len(scenes.COLOURS) + 1)
+
+    def loss(self, image_embeds, labels):
+        b, n, d = image_embeds.shape
+        h = self.side // 2
+        grid = image_embeds.view(b, 2, h, 2, h, d).mean(dim=(2, 4)).reshape(b, 4, d)
+        return (F.cross_entropy(self.shape(grid).reshape(b * 4, -1), labels[:, :4].reshape(-1)) +
+                F.cross_entropy(self.colour(grid).reshape(b * 4, -1), labels[:, 4:].reshape(-1)))
+
+
+class SampledVocab:
+    """Training's view of the tied embedding, to fit a 49218-row vocabulary on a shared CPU.
+
+    Only the rows of tokens our prompts and answers use are trained; every other row keeps its
+    random initialisation. Each step scores the answer tokens against the trained rows plus
+    `negatives` random other rows (resampled every step), so the model learns to rank every
+    untrained token low without paying for the full head. The final accuracy is measured with
+    the full-vocabulary argmax, as the engine decodes.
+    """
+
+    def __init__(self, model, used_ids, negatives):
+        weight = model.decoder.token_embedding.weight
+        weight.requires_grad_(False)
+        self.weight = weight
+        self.used_ids = torch.tensor(sorted(used_ids))
+        self.rows = torch.nn.Parameter(weight[self.used_ids].clone())
+        self.local = torch.full((weight.size(0),), -1, dtype=torch.long)
+        self.local[self.used_ids] = torch.arange(len(self.used_ids))
+        unused = torch.ones(weight.size(0), dtype=torch.bool)
+        unused[self.used_ids] = False
+        self.unused_ids = unused.nonzero().squeeze(1)
+        self.negatives = negatives
+
+    def loss(self, model, pixels, ids, targets, labels, per_image, gen, probe):
+        per_scene = model.image_embeddings(pixels)
+        image_embeds = per_scene.repeat_interleave(per_image, dim=0)
+        x = self.rows[self.local[ids]]
+        x[ids == IMAGE_TOKEN_ID] = image_embeds.reshape(-1, x.size(-1))
+        hidden = model.decoder(x)
+        where = targets != -100
+        pick = torch.randint(len(self.unused_ids), (self.negatives,), generator=gen)
+        table = torch.cat([self.rows, self.weight[self.unused_ids[pick]]])
+        logits = hidden[where] @ table.t()
+        answer_loss = F.cross_entropy(logits, self.local[targets[where]])
+        return answer_loss, probe.loss(per_scene, labels)
+
+    def write_back(self):
+        with torch.no_grad():
+            self.weight[self.used_ids] = self.rows
+
+
+def held_out_cases(seed, count):
+    rng = random.Random(seed)
+    cases = []
+    for i in range(count):
+        scene = scenes.make_scene(rng)
+        q = scenes.ask(rng, scene, scenes.KINDS[i % len(scenes.KINDS)])
+        cases.append((scene, q))
+    return cases
+
+
+def evaluate(model, tokens, cases, size):
+    results = []
+    for scene, q in cases:
+        ids = model.greedy(tokens.prompt[q.text], pixels_of(scene.image, size).unsqueeze(0),
+                           IMAGE_TOKEN_ID, EOS_ID, max_new_tokens=40)
+        results.append(ids)
+    texts = tokens.decode(results)
+    correct = sum(t == q.answer for t, (_, q) in zip(texts, cases))
+    return results, texts, correct / len(cases)
+
+
+def f16_rounded(model):
+    """The model as the F16 checkpoint holds it (what the engine will run)."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
+    return model
+
+
+def load_into(model, path):
+    """Continue from a checkpoint this script wrote (F16, tied head stored as decoder.head)."""
+    state = {("decoder.token_embedding.weight" if k == "decoder.head.weight" else k): v.float()
+             for k, v in load_safetensors(path).items()}
+    model.load_state_dict(state)
+
+
+def write_checkpoint(model, cfg, out_dir, tokenizer_src):
+    os.makedirs(out_dir, exist_ok=True)
+    state = {k: v.detach().half() for k, v in model.state_dict().items()}
+    # nanoVLM's save_pretrained stores the tied head once, as decoder.head.weight.
+    state["decoder.head.weight"] = state.pop("decoder.token_embedding.weight")
+    save_safetensors(state, os.path.join(out_dir, "model.safetensors"),
+                     metadata={"decoder.token_embedding.weight": "decoder.head.weight"})
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=4)
+        f.write("\n")
+    shutil.copyfile(tokenizer_src, os.path.join(out_dir, "tokenizer.json"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--nanovlm", required=True, help="path to our built `nanovlm` CLI")
+    ap.add_argument("--seed", type=int, default=10)
+    ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--data-seed", type=int, help="training data stream (default: --seed)")
+    ap.add_argument("--init-from", help="model.safetensors to continue training from")
+    ap.add_argument("--images-per-step", type=int, default=8)
+    ap.add_argument("--questions-per-image", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--vit-blocks", type=int, default=3)
+    ap.add_argument("--lm-blocks", type=int, default=3)
+    ap.add_argument("--lm-kv-heads", type=int, default=3)
+    ap.add_argument("--probe-weight", type=float, default=1.0)
+    ap.add_argument("--negatives", type=int, default=2048)
+    ap.add_argument("--held-out", type=int, default=60)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--out", default=os.path.join(REPO, "resources/demo-model"))
+    ap.add_argument("--fixtures", default=os.path.join(REPO, "tests/fixtures/demo"))
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    # The training stream; the held-out and example streams derive from --seed alone.
+    rng = random.Random(args.seed if args.data_seed is None else args.data_seed)
+    print(f"args: {vars(args)}", flush=True)
+    print(f"torch {torch.__version__}, Pillow {Image.__version__}", flush=True)
+
+    cfg = make_config(args)
+    tokenizer_src = os.path.join(REPO, "tests/fixtures/tokenizer/tokenizer.json")
+    model = VisionLanguageModel(cfg)
+    if args.init_from:
+        load_into(model, args.init_from)
+    write_checkpoint(model, cfg, args.out, tokenizer_src)  # so the CLI can tokenize for us
+    tokens = Tokens(args.nanovlm, args.out, cfg)
+    size = cfg["vit_img_size"]
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"parameters: {n_params} ({n_params - model.decoder.token_embedding.weight.numel()} "
+          f"without the token embedding)", flush=True)
+
+    held_out = held_out_cases(args.seed + HELD_OUT_SEED_OFFSET, args.held_out)
+    probe_cases = held_out[:20]
+    used = {EOS_ID}.union(*tokens.prompt.values(), *tokens.piece.values())
+    vocab = SampledVocab(model, used, args.negatives)
+    print(f"trained vocabulary rows: {len(used)}; {args.negatives} sampled negatives a step",
+          flush=True)
+    side = cfg["vit_img_size"] // cfg["vit_patch_size"] // cfg["mp_pixel_shuffle_factor"]
+    probe = CellProbe(cfg["lm_hidden_dim"], side)
+    params = [p for p in model.parameters() if p.requires_grad] + [vocab.rows]
+    params += list(probe.parameters())
+    gen = torch.Generator().manual_seed(args.seed)
+    opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.98), weight_decay=0.0)
+    warmup = max(1, args.steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.02, 1 - s / args.steps))
+    start = time.time()
+    for step in range(1, args.steps + 1):
+        batch = make_batch(rng, tokens, args.images_per_step, args.questions_per_image, size)
+        model.train()
+        loss, probe_loss = vocab.loss(model, *batch, args.questions_per_image, gen, probe)
+        opt.zero_grad(set_to_none=True)
+        (loss + args.probe_weight * probe_loss).backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        if step % 25 == 0 or step == 1:
+            el = time.time() - start
+            print(f"step {step:5d}  loss {loss.item():.4f}  probe {probe_loss.item():.3f}  lr {sched.get_last_lr()[0]:.2e}  "
+                  f"{el:7.1f} s  {step / el:.2f} steps/s", flush=True)
+        if step % 1000 == 0 and step < args.steps:
+            model.eval()
+            vocab.write_back()
+            _, _, acc = evaluate(model, tokens, probe_cases, size)
+            print(f"step {step:5d}  probe accuracy (20 held-out) {acc:.2f}", flush=True)
+    print(f"training took {time.time() - start:.0f} s for {args.steps} steps", flush=True)
+
+    model.eval()
+    vocab.write_back()
+    f16_rounded(model)
+    write_checkpoint(model, cfg, args.out, tokenizer_src)
+    ids, texts, acc = evaluate(model, tokens, held_out, size)
+    print(f"held-out exact-answer accuracy (F16 weights, greedy): {acc:.4f} "
+          f"({round(acc * len(held_out))}/{len(held_out)})", flush=True)
+    from export import write_fixtures, write_examples  # noqa: E402
+    write_fixtures(args.fixtures, held_out, ids, texts, tokens)
+    write_examples(args.out, model, tokens, random.Random(args.seed + EXAMPLES_SEED_OFFSET), size)
+    for (scene, q), t in zip(held_out, texts):
+        if t != q.answer:
+            print(f"  wrong: {q.text!r} expected {q.answer!r} got {t!r}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
