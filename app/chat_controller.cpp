@@ -154,11 +154,33 @@ void ChatController::loadModel(const QString& directory, const QString& tokenize
         Qt::QueuedConnection);
 }
 
+QVariantList ChatController::demoExamples() const {
+    QVariantList examples;
+    if (demo_) {
+        for (const DemoExample& example : demo_->examples) {
+            examples.push_back(QVariantMap{
+                {QStringLiteral("image"), QUrl::fromLocalFile(example.image)},
+                {QStringLiteral("question"), example.question},
+                {QStringLiteral("answer"), example.answer},
+            });
+        }
+    }
+    return examples;
+}
+
+QString ChatController::builtInDemoDirectory() const {
+    return built_in_demo_directory();
+}
+
 void ChatController::on_model_loaded(const ModelSummary& summary) {
     if (--pending_loads_ > 0) {
         return; // another folder was chosen meanwhile; its result decides
     }
     model_ = summary;
+    demo_ = read_demo_info(summary.directory);
+    if (demo_) {
+        model_.name = demo_->name;
+    }
     settings_.setLastModel(summary.directory);
     settings_.setLastTokenizer(pending_tokenizer_);
     set_model_state(Ready);

@@ -5,13 +5,17 @@
 #include "chat_types.h"
 #include "conversation_list.h"
 #include "conversation_recorder.h"
+#include "demo_model.h"
 #include "message_model.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QThread>
 #include <QTimer>
+#include <QVariantList>
 #include <QtQml/qqmlregistration.h> // QML_ELEMENT
+
+#include <optional>
 
 namespace nanovlm::app {
 
@@ -39,6 +43,14 @@ class ChatController : public QObject {
     // "main · 230M parameters"
     Q_PROPERTY(QString modelDetails READ modelDetails NOTIFY modelChanged)
     Q_PROPERTY(QString modelError READ modelError NOTIFY modelChanged)
+    // The loaded checkpoint is the demo that ships with the app: its summary, and example
+    // pictures with a question each ([{image: file URL, question, answer}]) for the empty chat.
+    Q_PROPERTY(bool modelIsDemo READ modelIsDemo NOTIFY modelChanged)
+    Q_PROPERTY(QString demoSummary READ demoSummary NOTIFY modelChanged)
+    Q_PROPERTY(QVariantList demoExamples READ demoExamples NOTIFY modelChanged)
+    // Where the shipped demo checkpoint is ("" when this build has none): the model of a first
+    // launch.
+    Q_PROPERTY(QString builtInDemoDirectory READ builtInDemoDirectory CONSTANT)
     Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
     // Tiles per image side at the model's own detail; 0 when the checkpoint reads one square.
     Q_PROPERTY(int maxImageDetail READ maxImageDetail NOTIFY modelChanged)
@@ -67,6 +79,10 @@ public:
     QString modelName() const { return model_.name; }
     QString modelDirectory() const { return model_.directory; }
     QString modelDetails() const;
+    bool modelIsDemo() const { return demo_.has_value(); }
+    QString demoSummary() const { return demo_ ? demo_->summary : QString(); }
+    QVariantList demoExamples() const;
+    QString builtInDemoDirectory() const;
     QString modelError() const { return model_error_; }
     double loadProgress() const { return load_progress_; }
     int maxImageDetail() const { return model_.max_tiles_per_side; }
@@ -123,6 +139,7 @@ private:
 
     ModelState model_state_ = NoModel;
     ModelSummary model_;
+    std::optional<DemoInfo> demo_;
     QString model_error_;
     QString pending_tokenizer_;
     int pending_loads_ = 0; // loads queued on the worker; only the last one's result counts

@@ -1,5 +1,6 @@
 #include "model_catalog.h"
 
+#include "demo_model.h"
 #include "model_folders.h"
 
 #include <QDir>
@@ -51,6 +52,8 @@ QString source_label(CheckpointSource source) {
         return ModelCatalog::tr("Your folder");
     case CheckpointSource::HubCache:
         return ModelCatalog::tr("Hugging Face cache");
+    case CheckpointSource::BuiltIn:
+        return ModelCatalog::tr("Comes with the app");
     }
     return {};
 }
@@ -133,6 +136,9 @@ void ModelCatalog::rescan() {
     }
     for (const QString& folder : folders_) {
         request.user_folders.push_back(folder.toStdString());
+    }
+    if (const QString demo = built_in_demo_directory(); !demo.isEmpty()) {
+        request.built_in.push_back(demo.toStdString());
     }
     pool_.start([this, request] {
         ScanResult result = scan_checkpoints(request);

@@ -3,7 +3,7 @@
 #   share/applications/nanovlm-chat.desktop, share/metainfo/<id>.metainfo.xml
 #   share/icons/hicolor/{scalable,NxN}/apps/nanovlm-chat.{svg,png}
 #   share/doc/nanovlm-chat/{README.md,copyright}
-#   share/nanovlm-chat/demo-model/ (once resources/demo-model exists)
+#   share/nanovlm-chat/demo-shapes/ (the demo model; resources/CMakeLists.txt)
 # The QML is compiled into nanovlm-chat; Qt, its QML modules and OpenBLAS come from the system.
 include(GNUInstallDirs)
 
@@ -29,9 +29,3 @@ endforeach()
 
 install(FILES "${PROJECT_SOURCE_DIR}/README.md" "${CMAKE_CURRENT_LIST_DIR}/copyright"
     DESTINATION ${CMAKE_INSTALL_DOCDIR})
-
-# The demo model (issue 10) ships under share/nanovlm-chat/demo-model when it has been made.
-if(EXISTS "${NANOVLM_RESOURCES}/demo-model")
-    install(DIRECTORY "${NANOVLM_RESOURCES}/demo-model/"
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/nanovlm-chat/demo-model)
-endif()

@@ -89,6 +89,11 @@ Item {
             Layout.fillHeight: true
             controller: screen.controller
             onChooseModelRequested: modelPicker.open()
+            onExampleChosen: (image, question) => {
+                controller.attachments.addUrls([image])
+                composer.text = question
+                composer.focusInput()
+            }
         }
 
         Composer {

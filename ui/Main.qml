@@ -78,5 +78,7 @@ ApplicationWindow {
             chatController.loadModel(initialModel, initialTokenizer)
         else if (settings.lastModel.length > 0)
             chatController.loadModel(settings.lastModel, settings.lastTokenizer)
+        else if (chatController.builtInDemoDirectory.length > 0)
+            chatController.loadModel(chatController.builtInDemoDirectory)
     }
 }

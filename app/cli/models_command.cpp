@@ -1,5 +1,6 @@
 #include "cli_support.h"
 #include "commands.h"
+#include "demo_model.h"
 #include "model_folders.h"
 
 #include "nanovlm/checkpoint_scanner.h"
@@ -90,6 +91,9 @@ int run_models(const QStringList& args) {
     }
     for (const QString& dir : folders) {
         request.user_folders.push_back(dir.toStdString());
+    }
+    if (const QString demo = app::built_in_demo_directory(); !demo.isEmpty()) {
+        request.built_in.push_back(demo.toStdString());
     }
     const ScanResult result = scan_checkpoints(request);
 

@@ -148,6 +148,16 @@ std::string first_word(const std::string& text) {
     return word;
 }
 
+// A shipped checkpoint's name from its demo.json ("Demo: shapes"); the folder name without one.
+std::string built_in_name(const std::string& directory) {
+    std::ifstream in(fs::path(directory) / "demo.json");
+    const auto json = nlohmann::json::parse(in, nullptr, false);
+    if (json.is_object() && json.contains("name") && json["name"].is_string()) {
+        return json["name"].get<std::string>();
+    }
+    return checkpoint_display_name(directory);
+}
+
 class Scanner {
 public:
     explicit Scanner(const ScanRequest& request) : request_(request) {}
@@ -162,6 +172,9 @@ public:
         if (request_.include_hub_cache) {
             result_.hub_cache = hub_cache_directory();
             scan_hub_cache(result_.hub_cache);
+        }
+        for (const std::string& dir : request_.built_in) {
+            add(dir, CheckpointSource::BuiltIn, built_in_name(dir));
         }
         return std::move(result_);
     }
@@ -267,6 +280,8 @@ std::string_view checkpoint_source_name(CheckpointSource source) {
         return "folder";
     case CheckpointSource::HubCache:
         return "hf_cache";
+    case CheckpointSource::BuiltIn:
+        return "built_in";
     }
     return "folder";
 }

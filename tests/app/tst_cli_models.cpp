@@ -97,8 +97,9 @@ private slots:
         QCOMPARE(QString::fromStdString(out["hub_cache"].get<std::string>()), hf_home_ + "/hub");
         QCOMPARE(out["folders"].size(), std::size_t(1));
         QCOMPARE(QString::fromStdString(out["folders"][0].get<std::string>()), folder_);
-        QCOMPARE(names(out),
-                 (QStringList{"mine", "lusxvr/nanoVLM-230M-8k", "test/nanoVLM-badconfig"}));
+        // The demo that ships with the program comes last (staged beside the build's programs).
+        QCOMPARE(names(out), (QStringList{"mine", "lusxvr/nanoVLM-230M-8k",
+                                          "test/nanoVLM-badconfig", "Demo: shapes"}));
 
         const auto& mine = out["models"][0];
         QCOMPARE(mine["source"].get<std::string>(), std::string("folder"));
@@ -133,6 +134,11 @@ private slots:
         QVERIFY(
             QString::fromStdString(broken["reason"].get<std::string>()).contains("config.json"));
         QVERIFY(broken["generation"].is_null());
+
+        const auto& demo = out["models"][3];
+        QCOMPARE(demo["source"].get<std::string>(), std::string("built_in"));
+        QCOMPARE(demo["usable"].get<bool>(), true);
+        QCOMPARE(demo["generation"].get<std::string>(), std::string("main"));
     }
 
     void folderAndModelOptionsAddToTheList() {
@@ -144,7 +150,7 @@ private slots:
         QCOMPARE(names(out).first(), QStringLiteral("ckpt"));
         QCOMPARE(out["models"][0]["source"].get<std::string>(), std::string("command_line"));
         QCOMPARE(out["models"][0]["problem"].get<std::string>(), std::string("no_tokenizer"));
-        QCOMPARE(out["models"].size(), std::size_t(4));
+        QCOMPARE(out["models"].size(), std::size_t(5)); // the demo included
     }
 
     void textOutputNamesEveryEntry() {
@@ -156,15 +162,16 @@ private slots:
         QVERIFY2(text.contains(folder_ + "/mine"), qPrintable(text));
     }
 
-    void anEmptyHomeListsNothing() {
+    void anEmptyHomeListsOnlyTheDemo() {
         QTemporaryDir empty;
         const Run run = run_models(empty.path(), empty.filePath("hf"), {"--json"});
         QCOMPARE(run.exit_code, 0);
         const auto out = nlohmann::json::parse(run.out.constData());
-        QCOMPARE(out["models"].size(), std::size_t(0));
+        QCOMPARE(names(out), QStringList{"Demo: shapes"});
         QCOMPARE(out["folders"].size(), std::size_t(0));
         const Run text = run_models(empty.path(), empty.filePath("hf"), {});
-        QVERIFY(QString::fromUtf8(text.out).contains("No nanoVLM checkpoints found"));
+        QVERIFY2(QString::fromUtf8(text.out).contains("Demo: shapes  [built_in]"),
+                 text.out.constData());
     }
 };
 

@@ -15,6 +15,7 @@ class Fixtures : public QObject {
     Q_PROPERTY(QString tokenizer READ tokenizer CONSTANT)
     Q_PROPERTY(QUrl image READ image CONSTANT)
     Q_PROPERTY(QUrl smallImage READ smallImage CONSTANT)
+    Q_PROPERTY(QString demoModel READ demoModel CONSTANT)
 
 public:
     using QObject::QObject;
@@ -23,6 +24,7 @@ public:
     QString model() const { return root() + "/parity/main/ckpt"; }
     QString tokenizer() const { return root() + "/tokenizer/tokenizer.json"; }
     QUrl image() const { return QUrl::fromLocalFile(root() + "/parity/main/300x200/image.png"); }
+    QString demoModel() const { return QStringLiteral(NANOVLM_DEMO_MODEL); }
     QUrl smallImage() const { return QUrl::fromLocalFile(root() + "/parity/main/64x64/image.png"); }
     Q_INVOKABLE QUrl badImage(const QString& name) const {
         return QUrl::fromLocalFile(root() + "/bad_images/" + name);

@@ -9,7 +9,11 @@ ColumnLayout {
     id: empty
 
     required property ChatController controller
+    readonly property bool demoReady: controller.modelIsDemo
+                                      && controller.modelState === ChatController.Ready
     signal chooseModelRequested()
+    // An example picture of the demo model was clicked: attach it and suggest its question.
+    signal exampleChosen(url image, string question)
 
     spacing: 12
 
@@ -57,6 +61,82 @@ ColumnLayout {
         text: qsTr("Choose model folder…")
         highlighted: true
         onClicked: empty.chooseModelRequested()
+    }
+
+    // The demo that ships with the app: say plainly what it is, and offer its pictures.
+    Rectangle {
+        objectName: "demoNotice"
+        Layout.fillWidth: true
+        Layout.topMargin: 4
+        visible: empty.demoReady
+        implicitHeight: demoColumn.implicitHeight + 24
+        radius: Theme.radius
+        color: Theme.accentSoft
+
+        ColumnLayout {
+            id: demoColumn
+            anchors.fill: parent
+            anchors.margins: 12
+            spacing: 6
+
+            Label {
+                Layout.fillWidth: true
+                text: qsTr("This is a demo model, trained only on simple shapes")
+                color: Theme.text
+                font.pixelSize: Theme.fontBody
+                font.weight: Font.DemiBold
+                wrapMode: Text.WordWrap
+            }
+            Label {
+                Layout.fillWidth: true
+                text: empty.controller.demoSummary
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSmall
+                wrapMode: Text.WordWrap
+            }
+        }
+    }
+
+    Label {
+        Layout.fillWidth: true
+        Layout.topMargin: 4
+        horizontalAlignment: Text.AlignHCenter
+        visible: empty.demoReady && empty.controller.demoExamples.length > 0
+        text: qsTr("Try an example:")
+        color: Theme.textMuted
+        font.pixelSize: Theme.fontSmall
+    }
+
+    Flow {
+        objectName: "demoExamples"
+        Layout.alignment: Qt.AlignHCenter
+        Layout.preferredWidth: Math.min(empty.width, examplesRepeater.count * 92)
+        visible: empty.demoReady
+        spacing: 12
+
+        Repeater {
+            id: examplesRepeater
+            model: empty.controller.demoExamples
+
+            ItemDelegate {
+                id: example
+                required property var modelData
+                required property int index
+                objectName: "demoExample" + index
+                width: 80
+                height: 80
+                padding: 0
+                ToolTip.visible: hovered
+                ToolTip.text: modelData.question
+                onClicked: empty.exampleChosen(modelData.image, modelData.question)
+
+                contentItem: Thumbnail {
+                    source: example.modelData.image
+                    backdrop: Theme.window
+                    fit: true
+                }
+            }
+        }
     }
 
     Label {

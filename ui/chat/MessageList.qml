@@ -14,6 +14,7 @@ ListView {
     property bool scrollingToEnd: false // our own moves are not the reader's
 
     signal chooseModelRequested()
+    signal exampleChosen(url image, string question)
 
     objectName: "messageList"
     model: controller.messages
@@ -54,6 +55,7 @@ ListView {
         visible: view.count === 0
         controller: view.controller
         onChooseModelRequested: view.chooseModelRequested()
+        onExampleChosen: (image, question) => view.exampleChosen(image, question)
     }
 
     IconButton {

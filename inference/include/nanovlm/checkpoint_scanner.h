@@ -19,9 +19,10 @@ enum class CheckpointSource {
     CommandLine, // a folder given with --model
     UserFolder,  // a folder the user added, or a checkpoint directly inside one
     HubCache,    // the Hugging Face cache: models--{org}--{name}/snapshots/{rev}
+    BuiltIn,     // shipped with the program (the demo model), named by its demo.json
 };
 
-// "command_line", "folder" or "hf_cache".
+// "command_line", "folder", "hf_cache" or "built_in".
 std::string_view checkpoint_source_name(CheckpointSource source);
 
 // Why a checkpoint cannot be loaded; the first problem found, in this order.
@@ -81,6 +82,8 @@ struct ScanRequest {
     // Each is a checkpoint itself or a folder of checkpoints (one level down).
     std::vector<std::string> user_folders;
     bool include_hub_cache = true;
+    // Checkpoints shipped with the program, listed last: real checkpoints come first.
+    std::vector<std::string> built_in;
     int threads = 0; // for the scratch estimate; 0: every core, as a session uses by default
 };
 
