@@ -2,6 +2,7 @@
 // on screen with a notice, and the next question is answered by the new model in a fresh session.
 
 #include "chat_controller.h"
+#include "settings_sandbox.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -27,11 +28,7 @@ class TestModelSwitch : public QObject {
 
 private slots:
     void initTestCase() {
-        QVERIFY(settings_dir_.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName("nanovlm-tests");
-        QCoreApplication::setApplicationName("tst_model_switch");
+        QVERIFY(nanovlm::test::sandbox_settings(settings_dir_, "tst_model_switch"));
     }
 
     void switchingMidAnswerKeepsTheChat() {

@@ -4,6 +4,7 @@
 #include "attachment_model.h"
 #include "chat_settings.h"
 #include "message_model.h"
+#include "settings_sandbox.h"
 
 #include <QAbstractItemModelTester>
 #include <QClipboard>
@@ -34,14 +35,7 @@ class TestModels : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase() {
-        // Settings go to a throwaway folder, never the user's.
-        QVERIFY(settings_dir_.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName("nanovlm-tests");
-        QCoreApplication::setApplicationName("tst_models");
-    }
+    void initTestCase() { QVERIFY(nanovlm::test::sandbox_settings(settings_dir_, "tst_models")); }
 
     void messageRolesAreNamedAndFilled() {
         MessageModel model;

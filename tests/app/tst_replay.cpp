@@ -6,6 +6,7 @@
 #include "chat_controller.h"
 #include "image_loader.h"
 #include "inference_worker.h"
+#include "settings_sandbox.h"
 
 #include <QSettings>
 #include <QTemporaryDir>
@@ -120,13 +121,7 @@ class TestReplay : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase() {
-        QVERIFY(settings_dir_.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName("nanovlm-tests");
-        QCoreApplication::setApplicationName("tst_replay");
-    }
+    void initTestCase() { QVERIFY(nanovlm::test::sandbox_settings(settings_dir_, "tst_replay")); }
 
     void aRebuiltTranscriptAnswersLikeTheLiveSession() {
         // The live session: three questions, the follow-ups reusing the cache.

@@ -4,6 +4,7 @@
 
 #include "chat_controller.h"
 #include "inference_worker.h"
+#include "settings_sandbox.h"
 
 #include "nanovlm/tokenizer.h"
 
@@ -129,13 +130,7 @@ class TestWorker : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase() {
-        QVERIFY(settings_dir_.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_dir_.path());
-        QCoreApplication::setOrganizationName("nanovlm-tests");
-        QCoreApplication::setApplicationName("tst_worker");
-    }
+    void initTestCase() { QVERIFY(nanovlm::test::sandbox_settings(settings_dir_, "tst_worker")); }
 
     void streamsTheSameIdsAsTheCommandLine() {
         WorkerOnThread w;
