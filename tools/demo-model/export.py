@@ -17,6 +17,7 @@ def write_fixtures(out_dir, cases, ids, texts, tokens):
         name = f"scene_{i:02d}.png"
         scene.image.save(os.path.join(out_dir, name), optimize=True)
         rows.append({"image": name, "kind": q.kind, "question": q.text, "answer": q.answer,
+                     "names_a_later_shape": scenes.names_a_later_shape(scene, q),
                      "prompt_ids": tokens.prompt[q.text], "pytorch_ids": out_ids,
                      "pytorch_text": text})
     with open(os.path.join(out_dir, "cases.json"), "w") as f:
@@ -25,9 +26,10 @@ def write_fixtures(out_dir, cases, ids, texts, tokens):
 
 
 def example_questions(scene):
+    # The colour question names the last shape, which the first-shape shortcut would get wrong.
     items = scene.items
-    first = items[0]
-    out = [(f"What color is the {first.shape}?", first.colour),
+    first, last = items[0], items[-1]
+    out = [(f"What color is the {last.shape}?", last.colour),
            (f"How many {scenes.plural(first.shape)} are there?",
             scenes.NUMBER_WORDS[sum(it.shape == first.shape for it in items)]),
            (f"What shape is at the {scenes.POSITIONS[first.cell]}?", first.shape),

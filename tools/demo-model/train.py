@@ -8,7 +8,7 @@ tokenizer turns prompts into ids exactly as the app will. Writes:
   resources/demo-model/   config.json, model.safetensors (F16), tokenizer.json, demo.json,
                           examples/*.png + examples.json
   tests/fixtures/demo/    held-out scenes, questions, answers and this model's greedy output
-Everything is seeded (--seed); the log goes to stdout (tools/demo-model/train.log keeps one).
+Everything is seeded (--seed); the log goes to stdout (tools/demo-model/train-stage*.log keep the committed runs).
 """
 
 import argparse
@@ -34,6 +34,7 @@ IMAGE_TOKEN_ID = 49152  # <|image|>, the first nanoVLM extra token
 EOS_ID = 2  # <|im_end|>
 HELD_OUT_SEED_OFFSET = 1_000_003
 EXAMPLES_SEED_OFFSET = 2_000_003
+VALIDATION_SEED_OFFSET = 3_000_003  # progress checks during training (not the held-out set)
 
 
 def make_config(args):
@@ -113,14 +114,14 @@ def cell_labels(scene):
     return shapes + colours
 
 
-def make_batch(rng, tokens, n_images, per_image, size):
+def make_batch(rng, tokens, n_images, per_image, size, not_first):
     pixels, seqs, labels = [], [], []
     for _ in range(n_images):
-        scene = scenes.make_scene(rng)
+        scene = scenes.training_scene(rng)
         pixels.append(pixels_of(scene.image, size))
         labels.append(cell_labels(scene))
         for _ in range(per_image):
-            q = scenes.random_question(rng, scene)
+            q = scenes.training_question(rng, scene, not_first)
             seqs.append((tokens.prompt[q.text], tokens.answer(q.answer) + [EOS_ID]))
     length = max(len(p) + len(a) for p, a in seqs) - 1
     ids = torch.zeros(len(seqs), length, dtype=torch.long)
@@ -141,18 +142,27 @@ class CellProbe(torch.nn.Module):
     shape and colour the cell holds, which makes each token say what is under it from the start.
     """
 
-    def __init__(self, dim, side):
+    def __init__(self, dim, side, per_token):
         super().__init__()
-        self.side = side
+        self.side, self.per_token = side, per_token
         self.shape = torch.nn.Linear(dim, len(scenes.SHAPES) + 1)
         self.colour = torch.nn.Linear(dim, len(scenes.COLOURS) + 1)
 
     def loss(self, image_embeds, labels):
         b, n, d = image_embeds.shape
         h = self.side // 2
-        grid = image_embeds.view(b, 2, h, 2, h, d).mean(dim=(2, 4)).reshape(b, 4, d)
-        return (F.cross_entropy(self.shape(grid).reshape(b * 4, -1), labels[:, :4].reshape(-1)) +
-                F.cross_entropy(self.colour(grid).reshape(b * 4, -1), labels[:, 4:].reshape(-1)))
+        cells = image_embeds.view(b, 2, h, 2, h, d)
+        if self.per_token:
+            # Every token of a cell says what the cell holds, so that a question naming a shape
+            # finds all of that shape's tokens by attention, not only the one that shows it best.
+            grid = cells.permute(0, 1, 3, 2, 4, 5).reshape(b, 4, h * h, d)
+            labels = labels.view(b, 2, 4, 1).expand(b, 2, 4, h * h)
+            shape_labels, colour_labels = labels[:, 0].reshape(-1), labels[:, 1].reshape(-1)
+        else:
+            grid = cells.mean(dim=(2, 4)).reshape(b, 4, d)
+            shape_labels, colour_labels = labels[:, :4].reshape(-1), labels[:, 4:].reshape(-1)
+        return (F.cross_entropy(self.shape(grid).reshape(len(shape_labels), -1), shape_labels) +
+                F.cross_entropy(self.colour(grid).reshape(len(colour_labels), -1), colour_labels))
 
 
 class SampledVocab:
@@ -165,7 +175,8 @@ class SampledVocab:
     the full-vocabulary argmax, as the engine decodes.
     """
 
-    def __init__(self, model, used_ids, negatives):
+    def __init__(self, model, used_ids, negatives, per_answer):
+        self.per_answer = per_answer
         weight = model.decoder.token_embedding.weight
         weight.requires_grad_(False)
         self.weight = weight
@@ -188,7 +199,14 @@ class SampledVocab:
         pick = torch.randint(len(self.unused_ids), (self.negatives,), generator=gen)
         table = torch.cat([self.rows, self.weight[self.unused_ids[pick]]])
         logits = hidden[where] @ table.t()
-        answer_loss = F.cross_entropy(logits, self.local[targets[where]])
+        token_loss = F.cross_entropy(logits, self.local[targets[where]], reduction="none")
+        if self.per_answer:
+            # Each answer weighs the same: a one-word colour answer as much as a description.
+            lengths = where.sum(dim=1)
+            weights = 1.0 / lengths[where.nonzero()[:, 0]].float()
+            answer_loss = (token_loss * weights).sum() / ids.size(0)
+        else:
+            answer_loss = token_loss.mean()
         return answer_loss, probe.loss(per_scene, labels)
 
     def write_back(self):
@@ -217,6 +235,20 @@ def evaluate(model, tokens, cases, size):
     return results, texts, correct / len(cases)
 
 
+def accuracy_report(cases, texts):
+    """Exact-answer accuracy by question kind, and on colour questions that name a shape other
+    than the first (which the first-shape shortcut gets wrong)."""
+    groups = {k: [] for k in scenes.KINDS}
+    later = []
+    for (scene, q), t in zip(cases, texts):
+        groups[q.kind].append(t == q.answer)
+        if scenes.names_a_later_shape(scene, q):
+            later.append(t == q.answer)
+    parts = [f"{k} {sum(v)}/{len(v)}" for k, v in groups.items()]
+    parts.append(f"colour of a named shape that is not the first {sum(later)}/{len(later)}")
+    return ", ".join(parts)
+
+
 def f16_rounded(model):
     """The model as the F16 checkpoint holds it (what the engine will run)."""
     with torch.no_grad():
@@ -226,10 +258,22 @@ def f16_rounded(model):
 
 
 def load_into(model, path):
-    """Continue from a checkpoint this script wrote (F16, tied head stored as decoder.head)."""
+    """Continue from a checkpoint this script wrote (F16, tied head stored as decoder.head).
+
+    If `model` has more LM blocks than the checkpoint, the extra blocks start as the identity
+    (their output projections zero), so training continues from the same function."""
     state = {("decoder.token_embedding.weight" if k == "decoder.head.weight" else k): v.float()
              for k, v in load_safetensors(path).items()}
-    model.load_state_dict(state)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or any(not k.startswith("decoder.blocks.") for k in missing):
+        raise ValueError(f"{path}: does not fit the model (missing {missing}, extra {unexpected})")
+    with torch.no_grad():
+        for name in missing:
+            if name.endswith(("attn.out_proj.weight", "mlp.down_proj.weight")):
+                dict(model.named_parameters())[name].zero_()
+    if missing:
+        print(f"new LM blocks start as the identity: {sorted({k.split('.')[2] for k in missing})}",
+              flush=True)
 
 
 def write_checkpoint(model, cfg, out_dir, tokenizer_src):
@@ -259,8 +303,15 @@ def main():
     ap.add_argument("--lm-blocks", type=int, default=3)
     ap.add_argument("--lm-kv-heads", type=int, default=3)
     ap.add_argument("--probe-weight", type=float, default=1.0)
+    ap.add_argument("--probe-per-token", action="store_true",
+                    help="the cell probe reads every image token, not the mean over a cell")
+    ap.add_argument("--per-answer-loss", action="store_true",
+                    help="weigh every answer the same, not every answer token")
+    ap.add_argument("--not-first", type=float, default=0.75,
+                    help="share of training colour questions that name a shape other than the first")
     ap.add_argument("--negatives", type=int, default=2048)
     ap.add_argument("--held-out", type=int, default=60)
+    ap.add_argument("--check-every", type=int, default=1000, help="steps between validation checks")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=os.path.join(REPO, "resources/demo-model"))
     ap.add_argument("--fixtures", default=os.path.join(REPO, "tests/fixtures/demo"))
@@ -286,13 +337,13 @@ def main():
           f"without the token embedding)", flush=True)
 
     held_out = held_out_cases(args.seed + HELD_OUT_SEED_OFFSET, args.held_out)
-    probe_cases = held_out[:20]
+    validation = held_out_cases(args.seed + VALIDATION_SEED_OFFSET, 100)
     used = {EOS_ID}.union(*tokens.prompt.values(), *tokens.piece.values())
-    vocab = SampledVocab(model, used, args.negatives)
+    vocab = SampledVocab(model, used, args.negatives, args.per_answer_loss)
     print(f"trained vocabulary rows: {len(used)}; {args.negatives} sampled negatives a step",
           flush=True)
     side = cfg["vit_img_size"] // cfg["vit_patch_size"] // cfg["mp_pixel_shuffle_factor"]
-    probe = CellProbe(cfg["lm_hidden_dim"], side)
+    probe = CellProbe(cfg["lm_hidden_dim"], side, args.probe_per_token)
     params = [p for p in model.parameters() if p.requires_grad] + [vocab.rows]
     params += list(probe.parameters())
     gen = torch.Generator().manual_seed(args.seed)
@@ -302,7 +353,8 @@ def main():
         opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.02, 1 - s / args.steps))
     start = time.time()
     for step in range(1, args.steps + 1):
-        batch = make_batch(rng, tokens, args.images_per_step, args.questions_per_image, size)
+        batch = make_batch(rng, tokens, args.images_per_step, args.questions_per_image, size,
+                           args.not_first)
         model.train()
         loss, probe_loss = vocab.loss(model, *batch, args.questions_per_image, gen, probe)
         opt.zero_grad(set_to_none=True)
@@ -314,11 +366,12 @@ def main():
             el = time.time() - start
             print(f"step {step:5d}  loss {loss.item():.4f}  probe {probe_loss.item():.3f}  lr {sched.get_last_lr()[0]:.2e}  "
                   f"{el:7.1f} s  {step / el:.2f} steps/s", flush=True)
-        if step % 1000 == 0 and step < args.steps:
+        if step % args.check_every == 0 and step < args.steps:
             model.eval()
             vocab.write_back()
-            _, _, acc = evaluate(model, tokens, probe_cases, size)
-            print(f"step {step:5d}  probe accuracy (20 held-out) {acc:.2f}", flush=True)
+            _, texts, acc = evaluate(model, tokens, validation, size)
+            print(f"step {step:5d}  validation accuracy {acc:.2f} ({accuracy_report(validation, texts)})",
+                  flush=True)
     print(f"training took {time.time() - start:.0f} s for {args.steps} steps", flush=True)
 
     model.eval()
@@ -328,6 +381,7 @@ def main():
     ids, texts, acc = evaluate(model, tokens, held_out, size)
     print(f"held-out exact-answer accuracy (F16 weights, greedy): {acc:.4f} "
           f"({round(acc * len(held_out))}/{len(held_out)})", flush=True)
+    print(f"held-out by kind: {accuracy_report(held_out, texts)}", flush=True)
     from export import write_fixtures, write_examples  # noqa: E402
     write_fixtures(args.fixtures, held_out, ids, texts, tokens)
     write_examples(args.out, model, tokens, random.Random(args.seed + EXAMPLES_SEED_OFFSET), size)
