@@ -2,33 +2,19 @@
 // whole, and the answer being written is kept as far as the last streaming save got, marked
 // interrupted when the chat is read back.
 
+#include "../process_run.h"
 #include "conversation_store.h"
 
-#include <QElapsedTimer>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
 using namespace nanovlm::app;
+using nanovlm::test::wait_for_stderr_line;
 
 namespace {
 
 const QString kFixtures = QStringLiteral(NANOVLM_FIXTURES);
-
-// Waits until the app's stderr has shown `line` `times` times (ScriptedRun logs each stage).
-bool wait_for_line(QProcess& app, QByteArray& seen, const QByteArray& line, int times) {
-    QElapsedTimer clock;
-    clock.start();
-    while (seen.count(line) < times) {
-        const int left = 60000 - int(clock.elapsed());
-        if (left <= 0 || app.state() == QProcess::NotRunning) {
-            return false;
-        }
-        app.waitForReadyRead(left);
-        seen += app.readAllStandardError();
-    }
-    return true;
-}
 
 } // namespace
 
@@ -52,7 +38,7 @@ private slots:
                    "--attach", kFixtures + "/parity/main/64x64/image.png", "--ask", "What is this?",
                    "--ask", "Tell me more.", "--max-new-tokens", "400", "--step-delay", "6"});
         QByteArray seen;
-        QVERIFY2(wait_for_line(app, seen, "first token", 2), seen.constData());
+        QVERIFY2(wait_for_stderr_line(app, seen, "first token", 2), seen.constData());
         QVERIFY(seen.contains("answer finished (2 messages)"));
         // Past the first streaming save of the second answer (at most one a second).
         QTest::qWait(1500); // 400 tokens take at least 400 x 6 ms

@@ -1,6 +1,8 @@
 // The `nanovlm` command line as scripts use it: the contract of DESIGN.md §4, checked against the
 // PyTorch nanoVLM fixtures, and every bad input ending in a clear message and a non-zero exit.
 
+#include "../process_run.h"
+
 #include <nlohmann/json.hpp>
 
 #include <QFile>
@@ -22,29 +24,11 @@ nlohmann::json read_json(const QString& path) {
     return nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size());
 }
 
-struct Run {
-    int exit_code = -1;
-    QByteArray out;
-    QString err;
-};
+using nanovlm::test::ProcessRun;
 
-Run run_cli(const QStringList& args, const QByteArray& input = {}) {
-    QProcess process;
-    process.start(QStringLiteral(NANOVLM_CLI), args);
-    if (!input.isEmpty()) {
-        process.write(input);
-    }
-    process.closeWriteChannel();
-    Run run;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        run.err = "timed out";
-        return run;
-    }
-    run.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+ProcessRun run_cli(const QStringList& args, const QByteArray& input = {}) {
+    return nanovlm::test::run_process(QStringLiteral(NANOVLM_CLI), args,
+                                      QProcessEnvironment::systemEnvironment(), 60000, input);
 }
 
 QString ids_text(const nlohmann::json& ids) {
@@ -84,7 +68,7 @@ private slots:
         QFETCH(QString, ckpt);
         const auto c = read_json(dir + "/case.json");
         const auto oracle = read_json(dir + "/oracle.json");
-        const Run run =
+        const ProcessRun run =
             run_cli({"generate", "--model", ckpt, "--input-ids", ids_text(c["ids"]), "--image",
                      dir + "/image.png", "--greedy", "--max-new-tokens",
                      QString::number(c["new_tokens"].get<int>()), "--json", "--top-logits", "10"});
@@ -110,7 +94,7 @@ private slots:
         QVERIFY2(!question.isEmpty(), "the case's question was not found in its prompt");
         const auto c = read_json(dir + "/case.json");
         const auto oracle = read_json(dir + "/oracle.json");
-        const Run run =
+        const ProcessRun run =
             run_cli({"generate", "--model", ckpt, "--tokenizer", kTokenizer, "--prompt", question,
                      "--image", dir + "/image.png", "--greedy", "--max-new-tokens",
                      QString::number(c["new_tokens"].get<int>()), "--json"});
@@ -124,14 +108,15 @@ private slots:
 
     void streams_text_without_json() {
         const QString dir = kFixtures + "/parity/main/64x64";
-        const Run run = run_cli({"generate", "--model", kFixtures + "/parity/main/ckpt",
-                                 "--tokenizer", kTokenizer, "--prompt", "Caption this.", "--image",
-                                 dir + "/image.png", "--max-new-tokens", "8", "--seed", "3"});
+        const ProcessRun run =
+            run_cli({"generate", "--model", kFixtures + "/parity/main/ckpt", "--tokenizer",
+                     kTokenizer, "--prompt", "Caption this.", "--image", dir + "/image.png",
+                     "--max-new-tokens", "8", "--seed", "3"});
         QVERIFY2(run.exit_code == 0, qPrintable(run.err));
         QVERIFY2(run.out.trimmed().size() > 0, "no answer text on stdout");
         QVERIFY(run.out.endsWith('\n'));
         // The same seed gives the same sampled answer.
-        const Run again =
+        const ProcessRun again =
             run_cli({"generate", "--model", kFixtures + "/parity/main/ckpt", "--tokenizer",
                      kTokenizer, "--prompt", "Caption this.", "--image", dir + "/image.png",
                      "--max-new-tokens", "8", "--seed", "3"});
@@ -139,7 +124,8 @@ private slots:
     }
 
     void inspect_describes_checkpoint() {
-        const Run run = run_cli({"inspect", "--model", kFixtures + "/parity/v0.2/ckpt", "--json"});
+        const ProcessRun run =
+            run_cli({"inspect", "--model", kFixtures + "/parity/v0.2/ckpt", "--json"});
         QVERIFY2(run.exit_code == 0, qPrintable(run.err));
         const auto out = nlohmann::json::parse(run.out.toStdString());
         QCOMPARE(out["generation"].get<std::string>(), std::string("v0.2"));
@@ -196,7 +182,7 @@ private slots:
     void bad_input() {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
-        const Run run = run_cli(args);
+        const ProcessRun run = run_cli(args);
         QVERIFY2(run.exit_code == 1 || run.exit_code == 2,
                  qPrintable(QString("exit code %1, stderr: %2").arg(run.exit_code).arg(run.err)));
         QVERIFY2(run.err.contains(message, Qt::CaseInsensitive),
@@ -205,16 +191,16 @@ private slots:
     }
 
     void tokenize_round_trip() {
-        const Run enc = run_cli(
+        const ProcessRun enc = run_cli(
             {"tokenize", "--model", kFixtures + "/parity/main/ckpt", "--tokenizer", kTokenizer},
             "\"Hello <|image|> world 123\"\n\"caf\\u00e9\"\n");
         QVERIFY2(enc.exit_code == 0, qPrintable(enc.err));
         const QList<QByteArray> lines = enc.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
         QVERIFY2(lines[0].contains("49152"), lines[0].constData());
-        const Run dec = run_cli({"tokenize", "--model", kFixtures + "/parity/main/ckpt",
-                                 "--tokenizer", kTokenizer, "--decode"},
-                                enc.out);
+        const ProcessRun dec = run_cli({"tokenize", "--model", kFixtures + "/parity/main/ckpt",
+                                        "--tokenizer", kTokenizer, "--decode"},
+                                       enc.out);
         QVERIFY2(dec.exit_code == 0, qPrintable(dec.err));
         QCOMPARE(dec.out, QByteArray("\"Hello <|image|> world 123\"\n\"café\"\n"));
     }

@@ -3,6 +3,7 @@
 // the command must list exactly the nanoVLM checkpoints there, good and broken.
 
 #include "../hub_cache_fixture.h"
+#include "../process_run.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,31 +16,16 @@ using namespace hub_fixture;
 
 namespace {
 
-struct Run {
-    int exit_code = -1;
-    QByteArray out;
-    QString err;
-};
+using nanovlm::test::ProcessRun;
 
-Run run_models(const QString& home, const QString& hf_home, const QStringList& args) {
+ProcessRun run_models(const QString& home, const QString& hf_home, const QStringList& args) {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("HOME", home);
     env.insert("HF_HOME", hf_home);
     env.remove("HF_HUB_CACHE");
     env.remove("XDG_CONFIG_HOME");
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(NANOVLM_CLI), QStringList{"models"} + args);
-    Run run;
-    if (!process.waitForFinished(30000)) {
-        process.kill();
-        run.err = "timed out";
-        return run;
-    }
-    run.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return nanovlm::test::run_process(QStringLiteral(NANOVLM_CLI), QStringList{"models"} + args,
+                                      env, 30000);
 }
 
 QStringList names(const nlohmann::json& out) {
@@ -91,7 +77,7 @@ private slots:
     }
 
     void listsExactlyTheCheckpointsFound() {
-        const Run run = run_models(home_, hf_home_, {"--json"});
+        const ProcessRun run = run_models(home_, hf_home_, {"--json"});
         QCOMPARE(run.exit_code, 0);
         const auto out = nlohmann::json::parse(run.out.constData());
         QCOMPARE(QString::fromStdString(out["hub_cache"].get<std::string>()), hf_home_ + "/hub");
@@ -142,7 +128,7 @@ private slots:
     }
 
     void folderAndModelOptionsAddToTheList() {
-        const Run run = run_models(
+        const ProcessRun run = run_models(
             home_, hf_home_,
             {"--json", "--model", checkpoint("v0.1"), "--folder", temp_.filePath("nothing-here")});
         QCOMPARE(run.exit_code, 0);
@@ -154,7 +140,7 @@ private slots:
     }
 
     void textOutputNamesEveryEntry() {
-        const Run run = run_models(home_, hf_home_, {});
+        const ProcessRun run = run_models(home_, hf_home_, {});
         QCOMPARE(run.exit_code, 0);
         const QString text = QString::fromUtf8(run.out);
         QVERIFY2(text.contains("lusxvr/nanoVLM-230M-8k  [hf_cache]"), qPrintable(text));
@@ -164,12 +150,12 @@ private slots:
 
     void anEmptyHomeListsOnlyTheDemo() {
         QTemporaryDir empty;
-        const Run run = run_models(empty.path(), empty.filePath("hf"), {"--json"});
+        const ProcessRun run = run_models(empty.path(), empty.filePath("hf"), {"--json"});
         QCOMPARE(run.exit_code, 0);
         const auto out = nlohmann::json::parse(run.out.constData());
         QCOMPARE(names(out), QStringList{"Demo: shapes"});
         QCOMPARE(out["folders"].size(), std::size_t(0));
-        const Run text = run_models(empty.path(), empty.filePath("hf"), {});
+        const ProcessRun text = run_models(empty.path(), empty.filePath("hf"), {});
         QVERIFY2(QString::fromUtf8(text.out).contains("Demo: shapes  [built_in]"),
                  text.out.constData());
     }

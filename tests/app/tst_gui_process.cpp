@@ -1,6 +1,8 @@
 // The real `nanovlm-chat` process (offscreen): a scripted exchange ends cleanly with its
 // screenshots, and SIGTERM or SIGINT in the middle of an answer exits cleanly within a second.
 
+#include "../process_run.h"
+
 #include <QElapsedTimer>
 #include <QImage>
 #include <QProcess>
@@ -24,21 +26,6 @@ void start_app(QProcess& app, const QString& config, const QStringList& extra) {
               QStringList{"--model", kFixtures + "/parity/main/ckpt", "--tokenizer",
                           kFixtures + "/tokenizer/tokenizer.json"} +
                   extra);
-}
-
-// Waits until the app's stderr has shown `line` (ScriptedRun logs each stage).
-bool wait_for_line(QProcess& app, QByteArray& seen, const QByteArray& line, int timeout_ms) {
-    QElapsedTimer clock;
-    clock.start();
-    while (!seen.contains(line)) {
-        const int left = timeout_ms - int(clock.elapsed());
-        if (left <= 0 || app.state() == QProcess::NotRunning) {
-            return false;
-        }
-        app.waitForReadyRead(left);
-        seen += app.readAllStandardError();
-    }
-    return true;
 }
 
 } // namespace
@@ -101,7 +88,8 @@ private slots:
             app, dir.path(),
             {"--ask", "Tell me a long story.", "--max-new-tokens", "4000", "--step-delay", "20"});
         QByteArray seen;
-        QVERIFY2(wait_for_line(app, seen, "first token", 30000), seen.constData());
+        QVERIFY2(nanovlm::test::wait_for_stderr_line(app, seen, "first token", 1, 30000),
+                 seen.constData());
         QElapsedTimer clock;
         clock.start();
         QCOMPARE(::kill(pid_t(app.processId()), signal), 0);

@@ -7,16 +7,18 @@
 #include "image_loader.h"
 #include "inference_worker.h"
 #include "settings_sandbox.h"
+#include "worker_harness.h"
 
 #include <QSettings>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QtTest>
 
-#include <functional>
 #include <optional>
 
 using namespace nanovlm::app;
+using nanovlm::test::kWorkerWaitMs;
+using nanovlm::test::wait_for;
+using Worker = nanovlm::test::WorkerOnThread;
 
 namespace {
 
@@ -25,7 +27,6 @@ const QString kModel = kFixtures + "/parity/main/ckpt";
 const QString kTokenizer = kFixtures + "/tokenizer/tokenizer.json";
 const QString kImage = kFixtures + "/parity/main/300x200/image.png";
 const QString kSmallImage = kFixtures + "/parity/main/64x64/image.png";
-constexpr int kWaitMs = 30000;
 
 QImage decoded(const QString& file) {
     return read_image(file, nullptr).value_or(QImage());
@@ -37,51 +38,6 @@ nanovlm::GenerationOptions greedy(int max_new_tokens) {
     options.sampling.greedy = true;
     return options;
 }
-
-// A worker on its own thread; results recorded on the test's thread (queued connections).
-struct Worker {
-    QThread thread;
-    InferenceWorker* worker = new InferenceWorker;
-    QObject receiver;
-    QList<AnswerResult> finished;
-    QList<QString> failed;
-    QList<WorkProgress> progress;
-    QString model_directory;
-
-    Worker() {
-        worker->moveToThread(&thread);
-        QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
-        QObject::connect(worker, &InferenceWorker::answerFinished, &receiver,
-                         [this](const AnswerResult& r) { finished.push_back(r); });
-        QObject::connect(worker, &InferenceWorker::answerFailed, &receiver,
-                         [this](quint64, const QString& m) { failed.push_back(m); });
-        QObject::connect(worker, &InferenceWorker::progress, &receiver,
-                         [this](quint64, const WorkProgress& p) { progress.push_back(p); });
-        QObject::connect(worker, &InferenceWorker::modelLoaded, &receiver,
-                         [this](const ModelSummary& s) { model_directory = s.directory; });
-        thread.start();
-    }
-    ~Worker() {
-        worker->stopAll();
-        thread.quit();
-        thread.wait();
-    }
-    bool load() {
-        QMetaObject::invokeMethod(
-            worker, [w = worker] { w->loadModel(kModel, kTokenizer); }, Qt::QueuedConnection);
-        return QTest::qWaitFor([&] { return !model_directory.isEmpty(); }, kWaitMs);
-    }
-    std::optional<AnswerResult> answer(const ChatRequest& request) {
-        const auto before = finished.size() + failed.size();
-        QMetaObject::invokeMethod(
-            worker, [w = worker, request] { w->answer(request); }, Qt::QueuedConnection);
-        if (!QTest::qWaitFor([&] { return finished.size() + failed.size() > before; }, kWaitMs) ||
-            !failed.isEmpty()) {
-            return std::nullopt;
-        }
-        return finished.last();
-    }
-};
 
 ChatRequest question(quint64 id, const QString& text, const QStringList& images) {
     ChatRequest r;
@@ -111,10 +67,6 @@ ConversationTurn turn_of(const ChatRequest& request, const QStringList& images,
     return t;
 }
 
-bool wait_for(const std::function<bool()>& done) {
-    return QTest::qWaitFor(done, kWaitMs);
-}
-
 } // namespace
 
 class TestReplay : public QObject {
@@ -126,19 +78,19 @@ private slots:
     void aRebuiltTranscriptAnswersLikeTheLiveSession() {
         // The live session: three questions, the follow-ups reusing the cache.
         Worker live;
-        QVERIFY(live.load());
+        QVERIFY(live.load(kModel, kTokenizer));
         const QStringList first_images = {kImage, kSmallImage};
         ChatRequest q1 = question(1, "What is in these pictures?", first_images);
         q1.image_detail = 1; // fewer tiles than the later questions' default: replayed as asked
         const auto a1 = live.answer(q1);
         QVERIFY(a1);
         ChatRequest q2 = question(2, "And the colours?", {});
-        q2.history = {turn_of(q1, first_images, *a1, live.model_directory)};
+        q2.history = {turn_of(q1, first_images, *a1, live.events.model_directory)};
         const auto a2 = live.answer(q2);
         QVERIFY(a2);
         QCOMPARE(a2->vision_tiles_encoded, a1->vision_tiles_encoded); // the fast path
         ChatRequest q3 = question(3, "Describe it once more.", {kSmallImage});
-        q3.history = q2.history + QList{turn_of(q2, {}, *a2, live.model_directory)};
+        q3.history = q2.history + QList{turn_of(q2, {}, *a2, live.events.model_directory)};
         const auto a3 = live.answer(q3);
         QVERIFY(a3);
         const int tiles_first = a1->vision_tiles_encoded;
@@ -147,16 +99,18 @@ private slots:
 
         // A fresh worker (the app restarted) gets only the transcript.
         Worker reopened;
-        QVERIFY(reopened.load());
-        QCOMPARE(reopened.model_directory, live.model_directory);
+        QVERIFY(reopened.load(kModel, kTokenizer));
+        QCOMPARE(reopened.events.model_directory, live.events.model_directory);
         const auto b3 = reopened.answer(q3);
-        QVERIFY2(b3, reopened.failed.isEmpty() ? "timeout" : qPrintable(reopened.failed.last()));
+        QVERIFY2(b3, reopened.events.failed.isEmpty()
+                         ? "timeout"
+                         : qPrintable(reopened.events.failed.last().second));
         QCOMPARE(b3->ids, a3->ids);
         QCOMPARE(b3->context_used, a3->context_used);
         // Every picture of the chat encoded exactly once: the history's and the new one.
         QCOMPARE(b3->vision_tiles_encoded, tiles_first + tiles_small);
         int encoding_reports = 0;
-        for (const WorkProgress& p : reopened.progress) {
+        for (const WorkProgress& p : reopened.events.progress) {
             if (p.stage == WorkProgress::Stage::EncodingImage) {
                 ++encoding_reports;
             }
@@ -168,7 +122,8 @@ private slots:
 
         // From now on the rebuilt session is live: the next follow-up encodes nothing again.
         ChatRequest q4 = question(4, "Thanks.", {});
-        q4.history = q3.history + QList{turn_of(q3, {kSmallImage}, *b3, live.model_directory)};
+        q4.history =
+            q3.history + QList{turn_of(q3, {kSmallImage}, *b3, live.events.model_directory)};
         const auto b4 = reopened.answer(q4);
         QVERIFY(b4);
         QCOMPARE(b4->vision_tiles_encoded, b3->vision_tiles_encoded);
@@ -180,7 +135,7 @@ private slots:
 
     void aMissingPictureIsAMessage() {
         Worker w;
-        QVERIFY(w.load());
+        QVERIFY(w.load(kModel, kTokenizer));
         QTemporaryDir dir;
         ChatRequest q = question(1, "And now?", {});
         ConversationTurn earlier;
@@ -191,8 +146,9 @@ private slots:
         earlier.answer.text = "A square.";
         q.history = {earlier};
         QVERIFY(!w.answer(q));
-        QCOMPARE(w.failed.size(), 1);
-        QVERIFY2(w.failed[0].contains("gone.png"), qPrintable(w.failed[0]));
+        QCOMPARE(w.events.failed.size(), 1);
+        const QString failure = w.events.failed[0].second;
+        QVERIFY2(failure.contains("gone.png"), qPrintable(failure));
     }
 
     void aChatReopenedAfterARestartContinuesAsIfLive() {
@@ -205,7 +161,7 @@ private slots:
                 return false;
             }
             QSignalSpy finished(&c, &ChatController::answerFinished);
-            return c.send(text) && finished.wait(kWaitMs);
+            return c.send(text) && finished.wait(kWorkerWaitMs);
         };
         auto setUp = [&](ChatController& c) {
             c.settings()->setProperty("persistent", false);
@@ -215,7 +171,7 @@ private slots:
             c.conversations()->setFolder(store.path());
             QSignalSpy ready(&c, &ChatController::modelReady);
             c.loadModel(kModel, kTokenizer);
-            return ready.wait(kWaitMs);
+            return ready.wait(kWorkerWaitMs);
         };
 
         ChatController first;

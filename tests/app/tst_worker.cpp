@@ -5,6 +5,7 @@
 #include "chat_controller.h"
 #include "inference_worker.h"
 #include "settings_sandbox.h"
+#include "worker_harness.h"
 
 #include "nanovlm/tokenizer.h"
 
@@ -14,15 +15,16 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QtTest>
 
 #include <algorithm>
-#include <functional>
 #include <memory>
 #include <optional>
 
 using namespace nanovlm::app;
+using nanovlm::test::kWorkerWaitMs;
+using nanovlm::test::wait_for;
+using nanovlm::test::WorkerOnThread;
 
 namespace {
 
@@ -34,9 +36,6 @@ const QString kImage = kFixtures + "/parity/main/300x200/image.png";
 // `nanovlm generate --greedy --max-new-tokens 16 --prompt "What is this?"` on that image.
 const QList<qint32> kGreedyIds = {34977, 31031, 45057, 19562, 19562, 29013, 12314, 31031,
                                   31031, 34977, 34977, 38286, 31031, 19562, 34254, 41606};
-
-// Generous for a loaded CI machine, yet far below "hangs".
-constexpr int kWaitMs = 20000;
 
 QImage fixture_image() {
     QImage image(kImage);
@@ -50,80 +49,6 @@ nanovlm::GenerationOptions greedy(int max_new_tokens) {
     return options;
 }
 
-// What a worker said, recorded on the test's thread. The connections are queued (the worker
-// emits on its own thread), so the lists are only touched here; a QSignalSpy would record on the
-// worker's thread, racing with the test's reads, and miss a signal sent before its wait().
-struct Events : QObject {
-    QList<AnswerResult> finished;
-    QList<std::pair<quint64, QString>> failed;
-    QList<std::pair<quint64, QString>> deltas;
-    QList<WorkProgress> progress;
-    QList<QString> model_failed;
-    int model_loaded = 0;
-
-    explicit Events(InferenceWorker* worker) {
-        connect(worker, &InferenceWorker::answerFinished, this,
-                [this](const AnswerResult& r) { finished.push_back(r); });
-        connect(worker, &InferenceWorker::answerFailed, this, [this](quint64 id, const QString& m) {
-            failed.push_back({id, m});
-        });
-        connect(worker, &InferenceWorker::textDelta, this, [this](quint64 id, const QString& t) {
-            deltas.push_back({id, t});
-        });
-        connect(worker, &InferenceWorker::progress, this,
-                [this](quint64, const WorkProgress& p) { progress.push_back(p); });
-        connect(worker, &InferenceWorker::modelFailed, this,
-                [this](const QString& m) { model_failed.push_back(m); });
-        connect(worker, &InferenceWorker::modelLoaded, this, [this] { ++model_loaded; });
-    }
-};
-
-// Runs the event loop until `done()` holds (true) or kWaitMs pass (false).
-bool wait_for(const std::function<bool()>& done) {
-    return QTest::qWaitFor(done, kWaitMs);
-}
-
-// A worker on its own thread, as ChatController runs it.
-struct WorkerOnThread {
-    QThread thread;
-    InferenceWorker* worker = new InferenceWorker;
-    Events events{worker};
-
-    WorkerOnThread() {
-        worker->moveToThread(&thread);
-        QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
-        thread.start();
-    }
-    ~WorkerOnThread() {
-        worker->stopAll();
-        thread.quit();
-        thread.wait();
-    }
-    void load(const QString& model, const QString& tokenizer) {
-        QMetaObject::invokeMethod(
-            worker, [w = worker, model, tokenizer] { w->loadModel(model, tokenizer); },
-            Qt::QueuedConnection);
-    }
-    bool load() {
-        const int before = events.model_loaded;
-        load(kModel, kTokenizer);
-        return wait_for([&] { return events.model_loaded > before; });
-    }
-    void ask(const ChatRequest& request) {
-        QMetaObject::invokeMethod(
-            worker, [w = worker, request] { w->answer(request); }, Qt::QueuedConnection);
-    }
-    // Asks and waits for the answer; nullopt on failure or timeout.
-    std::optional<AnswerResult> answer(const ChatRequest& request) {
-        const auto before = events.finished.size();
-        ask(request);
-        if (!wait_for([&] { return events.finished.size() > before; })) {
-            return std::nullopt;
-        }
-        return events.finished.last();
-    }
-};
-
 } // namespace
 
 class TestWorker : public QObject {
@@ -134,7 +59,7 @@ private slots:
 
     void streamsTheSameIdsAsTheCommandLine() {
         WorkerOnThread w;
-        QVERIFY(w.load());
+        QVERIFY(w.load(kModel, kTokenizer));
         ChatRequest request;
         request.id = 1;
         request.question = "What is this?";
@@ -178,7 +103,7 @@ private slots:
 
     void stopDuringImageEncodingReturnsWithin100ms() {
         WorkerOnThread w;
-        QVERIFY(w.load());
+        QVERIFY(w.load(kModel, kTokenizer));
         // A tiny model encodes a tile in microseconds; many images and a pause at every tile
         // make the encoding stage last seconds, so Stop lands in the middle of it.
         w.worker->setStepDelay(5);
@@ -211,7 +136,7 @@ private slots:
 
     void stopDuringDecodeReturnsWithin100msAndKeepsTheText() {
         WorkerOnThread w;
-        QVERIFY(w.load());
+        QVERIFY(w.load(kModel, kTokenizer));
         w.worker->setStepDelay(5);
         ChatRequest request;
         request.id = 3;
@@ -233,7 +158,7 @@ private slots:
 
     void aStopBeforeTheRequestRunsStillStopsIt() {
         WorkerOnThread w;
-        QVERIFY(w.load());
+        QVERIFY(w.load(kModel, kTokenizer));
         w.worker->stop(5); // Stop pressed while the request was still queued
         ChatRequest request;
         request.id = 5;
@@ -250,7 +175,7 @@ private slots:
 
     void followUpReusesTheCacheAndRegenerateRewinds() {
         WorkerOnThread w;
-        QVERIFY(w.load());
+        QVERIFY(w.load(kModel, kTokenizer));
         ChatRequest first;
         first.id = 1;
         first.question = "What is this?";
@@ -291,7 +216,7 @@ private slots:
 
     void engineErrorsAreMessages() {
         WorkerOnThread w;
-        const Events& e = w.events;
+        const nanovlm::test::WorkerEvents& e = w.events;
         ChatRequest request;
         request.id = 1;
         request.question = "Hello?";
@@ -299,15 +224,15 @@ private slots:
         QVERIFY(wait_for([&] { return e.failed.size() == 1; }));
         QVERIFY(e.failed.last().second.contains("No model"));
 
-        w.load(kFixtures + "/no_such_checkpoint", {});
+        w.request_load(kFixtures + "/no_such_checkpoint", {});
         QVERIFY(wait_for([&] { return e.model_failed.size() == 1; }));
         QVERIFY2(e.model_failed.last().contains("no_such_checkpoint"),
                  qPrintable(e.model_failed.last()));
-        w.load(kModel, kFixtures + "/missing.json");
+        w.request_load(kModel, kFixtures + "/missing.json");
         QVERIFY(wait_for([&] { return e.model_failed.size() == 2; }));
         QVERIFY2(e.model_failed.last().contains("missing.json"), qPrintable(e.model_failed.last()));
 
-        QVERIFY(w.load());
+        QVERIFY(w.load(kModel, kTokenizer));
         request.id = 2;
         request.question = QString("word ").repeated(5000); // more positions than the context
         request.generation = greedy(4);
@@ -327,7 +252,7 @@ private slots:
         ChatController chat;
         QSignalSpy ready(&chat, &ChatController::modelReady);
         chat.loadModel(kModel, kTokenizer);
-        QVERIFY(ready.wait(kWaitMs));
+        QVERIFY(ready.wait(kWorkerWaitMs));
         QCOMPARE(chat.modelState(), ChatController::Ready);
         QCOMPARE(chat.modelDetails().left(4), QString("main"));
         QCOMPARE(chat.maxImageDetail(), 2); // max_img_size 128 / 64-px tiles
@@ -337,12 +262,12 @@ private slots:
         chat.settings()->setThreads(1);
         chat.attachments()->addFile(kImage);
         QVERIFY(!chat.send("What is this?")); // still decoding the picture
-        QTRY_VERIFY_WITH_TIMEOUT(!chat.attachments()->loading(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!chat.attachments()->loading(), kWorkerWaitMs);
         QSignalSpy done(&chat, &ChatController::answerFinished);
         QVERIFY(chat.send("What is this?"));
         QVERIFY(chat.busy());
         QVERIFY(!chat.send("Again?")); // one answer at a time
-        QVERIFY(done.wait(kWaitMs));
+        QVERIFY(done.wait(kWorkerWaitMs));
         QCOMPARE(done.last().at(0).toInt(), 1);
         QCOMPARE(chat.lastResult().ids, kGreedyIds);
         MessageModel* m = chat.messages();
@@ -358,7 +283,7 @@ private slots:
 
         const QString first_answer = m->textAt(1);
         chat.regenerate(); // greedy: the same answer again, in the same row
-        QVERIFY(done.wait(kWaitMs));
+        QVERIFY(done.wait(kWorkerWaitMs));
         QCOMPARE(m->count(), 2);
         QCOMPARE(m->textAt(1), first_answer);
 
@@ -371,7 +296,7 @@ private slots:
         ChatController chat;
         QSignalSpy changed(&chat, &ChatController::modelChanged);
         chat.loadModel(kFixtures + "/bad_images"); // a folder, but no checkpoint
-        QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Failed, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(chat.modelState(), ChatController::Failed, kWorkerWaitMs);
         QVERIFY(!chat.modelError().isEmpty());
         QCOMPARE(chat.messages()->count(), 1);
         QCOMPARE(chat.messages()->kindAt(0), MessageModel::ErrorMessage);
@@ -389,7 +314,7 @@ private slots:
         auto chat = std::make_unique<ChatController>();
         QSignalSpy ready(chat.get(), &ChatController::modelReady);
         chat->loadModel(kModel, kTokenizer);
-        QVERIFY(ready.wait(kWaitMs));
+        QVERIFY(ready.wait(kWorkerWaitMs));
         chat->setStepDelay(20);
         chat->settings()->setMaxNewTokens(4000);
         chat->settings()->setThreads(1);
@@ -397,7 +322,7 @@ private slots:
             for (int i = 0; i < 20; ++i) {
                 chat->attachments()->addFile(kImage);
             }
-            QTRY_VERIFY_WITH_TIMEOUT(!chat->attachments()->loading(), kWaitMs);
+            QTRY_VERIFY_WITH_TIMEOUT(!chat->attachments()->loading(), kWorkerWaitMs);
         }
         QSignalSpy changed(chat->messages(), &QAbstractItemModel::dataChanged);
         QVERIFY(chat->send("Tell me about it."));
@@ -413,7 +338,7 @@ private slots:
             return false;
         };
         while (!reached()) {
-            QVERIFY(changed.wait(kWaitMs));
+            QVERIFY(changed.wait(kWorkerWaitMs));
         }
         QVERIFY(chat->busy());
         QElapsedTimer clock;

@@ -4,6 +4,8 @@
 // offscreen through a scripted exchange. Also: the Depends line, the menu entry, icons and
 // AppStream data, and that the binaries carry no path of this build.
 
+#include "../process_run.h"
+
 #include <nlohmann/json.hpp>
 
 #include <QDir>
@@ -19,35 +21,11 @@ namespace {
 const QString kFixtures = QStringLiteral(NANOVLM_FIXTURES);
 const QString kVersion = QStringLiteral(NANOVLM_PROJECT_VERSION);
 
-struct Run {
-    int exit_code = -1;
-    QString out;
-    QString err;
-};
+using nanovlm::test::ProcessRun;
 
-Run run(const QString& program, const QStringList& args, int timeout_ms = 60000,
-        const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(program, args);
-    Run result;
-    if (!process.waitForStarted()) {
-        result.err = program + " did not start: " + process.errorString();
-        return result;
-    }
-    if (!process.waitForFinished(timeout_ms)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = program + " timed out\n";
-    }
-    result.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err += QString::fromUtf8(process.readAllStandardError());
-    return result;
-}
-
-QString describe(const Run& r) {
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(r.exit_code).arg(r.out, r.err);
+ProcessRun run(const QString& program, const QStringList& args, int timeout_ms = 60000,
+               const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+    return nanovlm::test::run_process(program, args, env, timeout_ms);
 }
 
 nlohmann::json read_json(const QString& path) {
@@ -74,33 +52,34 @@ class TestPackage : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(work_.isValid());
-        const Run arch = run("dpkg", {"--print-architecture"});
-        QVERIFY2(arch.exit_code == 0, qPrintable(describe(arch)));
+        const ProcessRun arch = run("dpkg", {"--print-architecture"});
+        QVERIFY2(arch.exit_code == 0, qPrintable(arch.describe()));
         const QString out = work_.filePath("out");
-        const Run cpack = run(QStringLiteral(NANOVLM_CPACK),
-                              {"--config", QStringLiteral(NANOVLM_BUILD_DIR "/CPackConfig.cmake"),
-                               "-G", "DEB;TGZ", "-B", out},
-                              240000);
-        QVERIFY2(cpack.exit_code == 0, qPrintable(describe(cpack)));
-        deb_ = out + QStringLiteral("/nanovlm-chat_%1_%2.deb").arg(kVersion, arch.out.trimmed());
+        const ProcessRun cpack =
+            run(QStringLiteral(NANOVLM_CPACK),
+                {"--config", QStringLiteral(NANOVLM_BUILD_DIR "/CPackConfig.cmake"), "-G",
+                 "DEB;TGZ", "-B", out},
+                240000);
+        QVERIFY2(cpack.exit_code == 0, qPrintable(cpack.describe()));
+        deb_ = out + QStringLiteral("/nanovlm-chat_%1_%2.deb").arg(kVersion, arch.text().trimmed());
         tarball_ = out + QStringLiteral("/nanovlm-chat-%1-Linux.tar.gz").arg(kVersion);
-        QVERIFY2(QFile::exists(deb_), qPrintable("no " + deb_ + "\n" + describe(cpack)));
+        QVERIFY2(QFile::exists(deb_), qPrintable("no " + deb_ + "\n" + cpack.describe()));
         QVERIFY2(QFile::exists(tarball_), qPrintable("no " + tarball_));
         root_ = work_.filePath("root");
-        const Run extract = run("dpkg-deb", {"-x", deb_, root_});
-        QVERIFY2(extract.exit_code == 0, qPrintable(describe(extract)));
+        const ProcessRun extract = run("dpkg-deb", {"-x", deb_, root_});
+        QVERIFY2(extract.exit_code == 0, qPrintable(extract.describe()));
     }
 
     void controlFields() {
-        const Run fields = run("dpkg-deb", {"-f", deb_, "Package", "Version", "Depends"});
-        QVERIFY2(fields.exit_code == 0, qPrintable(describe(fields)));
-        QVERIFY2(fields.out.contains("Package: nanovlm-chat\n"), qPrintable(fields.out));
-        QVERIFY2(fields.out.contains("Version: " + kVersion + "\n"), qPrintable(fields.out));
+        const ProcessRun fields = run("dpkg-deb", {"-f", deb_, "Package", "Version", "Depends"});
+        QVERIFY2(fields.exit_code == 0, qPrintable(fields.describe()));
+        QVERIFY2(fields.text().contains("Package: nanovlm-chat\n"), qPrintable(fields.text()));
+        QVERIFY2(fields.text().contains("Version: " + kVersion + "\n"), qPrintable(fields.text()));
         // dpkg-shlibdeps' libraries and the run-time QML modules listed by hand.
         const QRegularExpression depends_line("^Depends: (.*)$",
                                               QRegularExpression::MultilineOption);
         const QStringList depends =
-            depends_line.match(fields.out).captured(1).split(QRegularExpression(",\\s*"));
+            depends_line.match(fields.text()).captured(1).split(QRegularExpression(",\\s*"));
         QStringList names;
         for (const QString& dependency : depends) {
             names << dependency.section(' ', 0, 0);
@@ -120,26 +99,26 @@ private slots:
     // Every QML module the UI imports, found by qmlimportscanner, comes from a package in
     // Depends: they are not linked, so dpkg-shlibdeps cannot see them.
     void dependsCoverEveryQmlImport() {
-        const Run scan = run(QStringLiteral(NANOVLM_QMLIMPORTSCANNER),
-                             {"-rootPath", QStringLiteral(NANOVLM_SOURCE_DIR "/ui"), "-importPath",
-                              QStringLiteral(NANOVLM_QT_QML_DIR)});
-        QVERIFY2(scan.exit_code == 0, qPrintable(describe(scan)));
+        const ProcessRun scan = run(QStringLiteral(NANOVLM_QMLIMPORTSCANNER),
+                                    {"-rootPath", QStringLiteral(NANOVLM_SOURCE_DIR "/ui"),
+                                     "-importPath", QStringLiteral(NANOVLM_QT_QML_DIR)});
+        QVERIFY2(scan.exit_code == 0, qPrintable(scan.describe()));
         QStringList qmldirs;
-        for (const auto& import : nlohmann::json::parse(scan.out.toStdString())) {
+        for (const auto& import : nlohmann::json::parse(scan.text().toStdString())) {
             // Our own modules are compiled in and have no path.
             if (import.contains("path") && !import["path"].get<std::string>().empty()) {
                 qmldirs << QString::fromStdString(import["path"].get<std::string>()) + "/qmldir";
             }
         }
-        QVERIFY2(qmldirs.size() >= 10, qPrintable(scan.out)); // QtQuick, Controls, Layouts...
-        const Run owners = run("dpkg", QStringList{"-S"} + qmldirs);
-        QVERIFY2(owners.exit_code == 0, qPrintable(describe(owners)));
-        const Run depends = run("dpkg-deb", {"-f", deb_, "Depends"});
-        for (const QString& line : owners.out.split('\n', Qt::SkipEmptyParts)) {
+        QVERIFY2(qmldirs.size() >= 10, qPrintable(scan.text())); // QtQuick, Controls, Layouts...
+        const ProcessRun owners = run("dpkg", QStringList{"-S"} + qmldirs);
+        QVERIFY2(owners.exit_code == 0, qPrintable(owners.describe()));
+        const ProcessRun depends = run("dpkg-deb", {"-f", deb_, "Depends"});
+        for (const QString& line : owners.text().split('\n', Qt::SkipEmptyParts)) {
             const QString package = line.section(':', 0, 0);
-            QVERIFY2(depends.out.contains(QRegularExpression(
+            QVERIFY2(depends.text().contains(QRegularExpression(
                          "(^|, )" + QRegularExpression::escape(package) + "(,|\\s|$)")),
-                     qPrintable(QString("%1 is not in Depends: %2").arg(line, depends.out)));
+                     qPrintable(QString("%1 is not in Depends: %2").arg(line, depends.text())));
         }
     }
 
@@ -158,22 +137,24 @@ private slots:
             QVERIFY2(!icon.isNull(), qPrintable(png));
             QCOMPARE(icon.size(), QSize(size, size));
         }
-        const Run desktop =
+        const ProcessRun desktop =
             run("desktop-file-validate", {installed("share/applications/nanovlm-chat.desktop")});
-        QVERIFY2(desktop.exit_code == 0 && desktop.out.isEmpty(), qPrintable(describe(desktop)));
-        const Run appstream =
+        QVERIFY2(desktop.exit_code == 0 && desktop.text().isEmpty(),
+                 qPrintable(desktop.describe()));
+        const ProcessRun appstream =
             run("appstreamcli",
                 {"validate", "--no-net",
                  installed("share/metainfo/io.github.nanovlm_chat.NanoVlmChat.metainfo.xml")});
-        QVERIFY2(appstream.exit_code == 0, qPrintable(describe(appstream)));
+        QVERIFY2(appstream.exit_code == 0, qPrintable(appstream.describe()));
     }
 
     void binariesAreRelocatable() {
         for (const char* name : {"bin/nanovlm", "bin/nanovlm-chat"}) {
-            const Run dynamic = run("readelf", {"-d", installed(name)});
-            QVERIFY2(dynamic.exit_code == 0, qPrintable(describe(dynamic)));
-            QVERIFY2(dynamic.out.contains("(RUNPATH)            Library runpath: [$ORIGIN/../lib]"),
-                     qPrintable(dynamic.out));
+            const ProcessRun dynamic = run("readelf", {"-d", installed(name)});
+            QVERIFY2(dynamic.exit_code == 0, qPrintable(dynamic.describe()));
+            QVERIFY2(
+                dynamic.text().contains("(RUNPATH)            Library runpath: [$ORIGIN/../lib]"),
+                qPrintable(dynamic.text()));
             QFile binary(installed(name));
             QVERIFY(binary.open(QIODevice::ReadOnly));
             const QByteArray bytes = binary.readAll();
@@ -184,23 +165,24 @@ private slots:
     }
 
     void cliVersionAndGenerate() {
-        const Run version = run(installed("bin/nanovlm"), {"--version"});
-        QVERIFY2(version.exit_code == 0, qPrintable(describe(version)));
+        const ProcessRun version = run(installed("bin/nanovlm"), {"--version"});
+        QVERIFY2(version.exit_code == 0, qPrintable(version.describe()));
         const QRegularExpression expected("^nanovlm " + QRegularExpression::escape(kVersion) +
                                           " \\(commit ([0-9a-f]{7,40}(-dirty)?|unknown)\\)\n$");
-        QVERIFY2(expected.match(version.out).hasMatch(), qPrintable(version.out));
+        QVERIFY2(expected.match(version.text()).hasMatch(), qPrintable(version.text()));
 
         // The answer PyTorch nanoVLM gave for this picture and question (greedy).
         const QString dir = kFixtures + "/parity/main/64x64";
         const auto oracle = read_json(dir + "/oracle.json");
         const auto generated = oracle["generated_ids"];
-        const Run generate = run(installed("bin/nanovlm"),
-                                 {"generate", "--model", kFixtures + "/parity/main/ckpt",
-                                  "--tokenizer", kFixtures + "/tokenizer/tokenizer.json", "--image",
-                                  dir + "/image.png", "--prompt", "Caption this.", "--greedy",
-                                  "--max-new-tokens", QString::number(generated.size()), "--json"});
-        QVERIFY2(generate.exit_code == 0, qPrintable(describe(generate)));
-        const auto answer = nlohmann::json::parse(generate.out.toStdString());
+        const ProcessRun generate =
+            run(installed("bin/nanovlm"),
+                {"generate", "--model", kFixtures + "/parity/main/ckpt", "--tokenizer",
+                 kFixtures + "/tokenizer/tokenizer.json", "--image", dir + "/image.png", "--prompt",
+                 "Caption this.", "--greedy", "--max-new-tokens", QString::number(generated.size()),
+                 "--json"});
+        QVERIFY2(generate.exit_code == 0, qPrintable(generate.describe()));
+        const auto answer = nlohmann::json::parse(generate.text().toStdString());
         QCOMPARE(QString::fromStdString(answer["ids"].dump()),
                  QString::fromStdString(generated.dump()));
     }
@@ -213,24 +195,25 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("QT_QPA_PLATFORM", "offscreen");
         env.insert("XDG_CONFIG_HOME", config.path());
-        const Run app = run(installed("bin/nanovlm-chat"),
-                            {"--model", kFixtures + "/parity/main/ckpt", "--tokenizer",
-                             kFixtures + "/tokenizer/tokenizer.json", "--ask", "What is this?",
-                             "--max-new-tokens", "4", kFixtures + "/parity/main/64x64/image.png"},
-                            60000, env);
-        QVERIFY2(app.exit_code == 0, qPrintable(describe(app)));
+        const ProcessRun app =
+            run(installed("bin/nanovlm-chat"),
+                {"--model", kFixtures + "/parity/main/ckpt", "--tokenizer",
+                 kFixtures + "/tokenizer/tokenizer.json", "--ask", "What is this?",
+                 "--max-new-tokens", "4", kFixtures + "/parity/main/64x64/image.png"},
+                60000, env);
+        QVERIFY2(app.exit_code == 0, qPrintable(app.describe()));
         QVERIFY2(app.err.contains("attached: 1"), qPrintable(app.err));
         QVERIFY2(app.err.contains("answer finished (2 messages)"), qPrintable(app.err));
     }
 
     void tarballHoldsTheSameTree() {
-        const Run list = run("tar", {"-tzf", tarball_});
-        QVERIFY2(list.exit_code == 0, qPrintable(describe(list)));
+        const ProcessRun list = run("tar", {"-tzf", tarball_});
+        QVERIFY2(list.exit_code == 0, qPrintable(list.describe()));
         const QString top = QStringLiteral("nanovlm-chat-%1-Linux/").arg(kVersion);
         for (const char* path :
              {"bin/nanovlm", "bin/nanovlm-chat", "share/applications/nanovlm-chat.desktop",
               "share/icons/hicolor/256x256/apps/nanovlm-chat.png"}) {
-            QVERIFY2(list.out.contains(top + path + "\n"), path);
+            QVERIFY2(list.text().contains(top + path + "\n"), path);
         }
     }
 };
