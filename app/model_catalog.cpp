@@ -1,6 +1,5 @@
 #include "model_catalog.h"
 
-#include "demo_model.h"
 #include "model_folders.h"
 
 #include <QDir>
@@ -130,16 +129,8 @@ void ModelCatalog::rescan() {
     }
     scanning_ = true;
     emit scanningChanged();
-    ScanRequest request;
-    if (!command_line_.isEmpty()) {
-        request.command_line.push_back(command_line_.toStdString());
-    }
-    for (const QString& folder : folders_) {
-        request.user_folders.push_back(folder.toStdString());
-    }
-    if (const QString demo = built_in_demo_directory(); !demo.isEmpty()) {
-        request.built_in.push_back(demo.toStdString());
-    }
+    const ScanRequest request = checkpointScanRequest(
+        command_line_.isEmpty() ? QStringList() : QStringList{command_line_}, folders_);
     pool_.start([this, request] {
         ScanResult result = scan_checkpoints(request);
         // Queued to the GUI thread; the destructor waits for this runnable, so `this` lives.

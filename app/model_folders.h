@@ -1,5 +1,7 @@
 #pragma once
 
+#include "nanovlm/checkpoint_scanner.h"
+
 #include <QSettings>
 #include <QStringList>
 
@@ -10,5 +12,9 @@ namespace nanovlm::app {
 // the same list.
 QStringList rememberedModelFolders(const QSettings& settings);
 void rememberModelFolders(QSettings& settings, const QStringList& folders);
+
+// Where the picker and `nanovlm models` look: the checkpoints named on the command line, the
+// user's folders, the Hugging Face cache (the scanner's default) and the demo shipped with us.
+ScanRequest checkpointScanRequest(const QStringList& commandLine, const QStringList& folders);
 
 } // namespace nanovlm::app

@@ -1,6 +1,5 @@
 #include "cli_support.h"
 #include "commands.h"
-#include "demo_model.h"
 #include "model_folders.h"
 
 #include "nanovlm/checkpoint_scanner.h"
@@ -81,20 +80,15 @@ int run_models(const QStringList& args) {
     // The chat app's own settings file, whatever this program is called.
     const QSettings settings(QSettings::UserScope, QStringLiteral("nanovlm"),
                              QStringLiteral("nanovlm-chat"));
-    ScanRequest request;
+    QStringList command_line;
     for (const QString& dir : p.values("model")) {
-        request.command_line.push_back(QDir(dir).absolutePath().toStdString());
+        command_line.push_back(QDir(dir).absolutePath());
     }
     QStringList folders = app::rememberedModelFolders(settings);
     for (const QString& dir : p.values("folder")) {
         folders.push_back(QDir(dir).absolutePath());
     }
-    for (const QString& dir : folders) {
-        request.user_folders.push_back(dir.toStdString());
-    }
-    if (const QString demo = app::built_in_demo_directory(); !demo.isEmpty()) {
-        request.built_in.push_back(demo.toStdString());
-    }
+    const ScanRequest request = app::checkpointScanRequest(command_line, folders);
     const ScanResult result = scan_checkpoints(request);
 
     if (p.isSet("json")) {
