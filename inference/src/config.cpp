@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -11,6 +12,13 @@ namespace nanovlm {
 namespace {
 
 using Json = nlohmann::ordered_json; // keeps vlm_extra_tokens in file order: that order is the ids
+
+// The largest magnitude an integer field may have: far above any real model's (a 49218-token
+// vocabulary, 2048-pixel images), and small enough that the sizes derived from two fields
+// (4 · vit_hidden_dim, a vocabulary plus its extra tokens) cannot overflow an int.
+constexpr double kMaxFieldMagnitude = 16777216.0; // 2^24
+// The largest size derived from several fields (patches a tile, the projector's input width).
+constexpr std::int64_t kMaxDerivedSize = std::int64_t(1) << 30;
 
 std::vector<std::pair<std::string, std::string>> main_extra_tokens() {
     std::vector<std::pair<std::string, std::string>> tokens = {
@@ -114,7 +122,8 @@ public:
                          std::trunc(it->template get<double>()) == it->template get<double>()),
                     key, "an integer", *it);
             const double value = it->template get<double>();
-            require(value >= -2147483648.0 && value <= 2147483647.0, key, "a 32-bit integer", *it);
+            require(value >= -kMaxFieldMagnitude && value <= kMaxFieldMagnitude, key,
+                    "an integer between -16777216 and 16777216", *it);
         } else if constexpr (std::is_floating_point_v<T>) {
             require(it->is_number(), key, "a number", *it);
         } else {
@@ -143,6 +152,24 @@ void check(bool ok, const std::string& source, const std::string& what) {
     if (!ok) {
         throw Error(source + ": " + what);
     }
+}
+
+// The image geometry multiplies fields together (patches a side squared, the projector's
+// input width); those products must fit an int before anything computes them as one.
+void check_derived_sizes(const ModelConfig& c, const std::string& src) {
+    for (const auto& [value, name] :
+         {std::pair{c.vit_img_size, "vit_img_size"}, std::pair{c.vit_patch_size, "vit_patch_size"},
+          std::pair{c.mp_pixel_shuffle_factor, "mp_pixel_shuffle_factor"}}) {
+        check(value > 0, src,
+              std::string(name) + " must be positive, found " + std::to_string(value));
+    }
+    const std::int64_t per_side = c.vit_img_size / c.vit_patch_size;
+    const std::int64_t shuffle = c.mp_pixel_shuffle_factor;
+    check(per_side * per_side <= kMaxDerivedSize, src,
+          "vit_img_size / vit_patch_size gives " + std::to_string(per_side) +
+              " patches a side, too many for one tile");
+    check(std::int64_t(c.vit_hidden_dim) * shuffle * shuffle <= kMaxDerivedSize, src,
+          "vit_hidden_dim x mp_pixel_shuffle_factor² (the projector's input width) is too large");
 }
 
 void validate(const ModelConfig& c, const std::string& src) {
@@ -286,7 +313,8 @@ ModelConfig parse_model_config(std::string_view json_text, const std::string& so
     }
     f.read("lm_vocab_size", c.lm_vocab_size);
 
-    if (c.generation == Generation::V0_1 && c.mp_pixel_shuffle_factor > 0 && c.vit_patch_size > 0) {
+    check_derived_sizes(c, source);
+    if (c.generation == Generation::V0_1) {
         c.mp_image_token_length = c.image_tokens_per_tile();
     }
     validate(c, source);

@@ -410,7 +410,28 @@ private slots:
         add_row("config a JSON array", QByteArray("[1, 2]"), weights_, {cfg, "JSON object"});
         // Found by fuzz_model_config: casting 3.6e79 to an integer was undefined behaviour.
         add_row("lm_n_blocks 3.6e79", with_config_field("lm_n_blocks", 3.6e79), weights_,
-                {cfg, "lm_n_blocks", "32-bit integer"});
+                {cfg, "lm_n_blocks", "between -16777216 and 16777216"});
+        // Found by fuzz_model_config: the default vit_inter_dim, 4 x 1666666666, overflowed int.
+        add_row("vit_hidden_dim 1666666666", with_config_field("vit_hidden_dim", 1666666666),
+                weights_, {cfg, "vit_hidden_dim", "between -16777216 and 16777216"});
+        // Fields each in range whose products are not: 16384² patches a tile, and a projector
+        // input of 16777216 x 16².
+        add_row("vit_img_size 16777216, patch 1",
+                [&] {
+                    Json c = Json::parse(config_.constData(), config_.constData() + config_.size());
+                    c["vit_img_size"] = 16777216;
+                    c["vit_patch_size"] = 1;
+                    return QByteArray::fromStdString(c.dump());
+                }(),
+                weights_, {cfg, "patches a side"});
+        add_row("vit_hidden_dim 16777216, shuffle 16",
+                [&] {
+                    Json c = Json::parse(config_.constData(), config_.constData() + config_.size());
+                    c["vit_hidden_dim"] = 16777216;
+                    c["mp_pixel_shuffle_factor"] = 16;
+                    return QByteArray::fromStdString(c.dump());
+                }(),
+                weights_, {cfg, "projector's input width"});
         add_row("lm_n_heads not dividing lm_hidden_dim", with_config_field("lm_n_heads", 3),
                 weights_, {cfg, "lm_hidden_dim", "lm_n_heads", "divisible"});
         add_row("lm_n_blocks zero", with_config_field("lm_n_blocks", 0), weights_,
