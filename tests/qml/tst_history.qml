@@ -105,7 +105,12 @@ TestCase {
         verify(String(pictures[0]).indexOf(conversations.folder + "/images/") >= 0, pictures[0])
         tryVerify(() => findChild(screen, "userMessageThumbnail") !== null, 5000,
                   "the reopened question shows its thumbnail")
-        tryCompare(findChild(screen, "userMessageThumbnail"), "status", Image.Ready)
+        const thumbnail = findChild(screen, "userMessageThumbnail")
+        tryCompare(thumbnail, "status", Image.Ready)
+        // A lone picture is shown whole, in its own proportions: this one is square (64 x 64),
+        // where a 4:3 crop would cut off its top and bottom.
+        tryVerify(() => thumbnail.width === thumbnail.height, 5000,
+                  "thumbnail " + thumbnail.width + " x " + thumbnail.height)
         mouseClick(row(screen, blue))
         compare(firstQuestion(screen), "Is the circle blue?")
 

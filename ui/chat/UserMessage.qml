@@ -24,7 +24,8 @@ Item {
             anchors.right: parent.right
             width: Math.min(message.maxBubbleWidth,
                             message.images.length * (message.pictureSize + spacing))
-            layoutDirection: Qt.LeftToRight
+            // A lone picture narrower than its slot sits at the right, above the bubble.
+            layoutDirection: message.images.length === 1 ? Qt.RightToLeft : Qt.LeftToRight
             spacing: 6
             visible: message.images.length > 0
 
@@ -32,10 +33,18 @@ Item {
                 model: message.images
                 delegate: Thumbnail {
                     required property string modelData
+                    readonly property bool single: message.images.length === 1
                     objectName: "userMessageThumbnail"
-                    width: message.pictureSize
-                    height: message.images.length > 1 ? message.pictureSize
-                                                      : message.pictureSize * 0.75
+                    // One picture is shown whole, in its own proportions (a question may be
+                    // about its corners); several are cropped to squares in a row.
+                    fit: single
+                    width: single && aspect > 1 ? message.pictureSize
+                         : single && aspect > 0 ? Math.max(88, message.pictureSize * aspect)
+                         : message.pictureSize
+                    height: !single ? message.pictureSize
+                            : aspect >= 1 ? Math.max(88, message.pictureSize / aspect)
+                            : aspect > 0 ? message.pictureSize
+                            : message.pictureSize * 0.75
                     source: modelData
                     backdrop: Theme.window
                     radius: 14

@@ -12,6 +12,9 @@ Item {
     property bool busy: false
     property bool fit: false // show the whole picture (letterboxed) instead of cropping
     readonly property alias status: picture.status // Image.Ready once shown
+    // Width over height of the picture, once loaded in `fit` mode (which decodes it whole).
+    readonly property real aspect: fit && picture.implicitHeight > 0
+                                   ? picture.implicitWidth / picture.implicitHeight : 0
 
     implicitWidth: 72
     implicitHeight: 72
