@@ -1,8 +1,9 @@
 // The shipped "Demo: shapes" checkpoint (resources/demo-model) run by our engine on the held-out
 // scenes of tests/fixtures/demo, each picture decoded and prompted as the app does: the answers
 // must be right (exact text) on at least kMinAccuracy of them, and the engine's greedy ids must
-// equal the PyTorch model's (tools/demo-model/train.py) on every one. The `nanovlm` CLI answers an
-// example.
+// equal the PyTorch model's (tools/demo-model/train.py) on every one. The int8 weight mode keeps
+// the trained model's choices (issue 4's bounds, on the one fixture whose logits are not the
+// near-ties of random weights). The `nanovlm` CLI answers an example.
 
 #include "image_loader.h"
 
@@ -14,6 +15,10 @@
 #include <QProcess>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
+#include <span>
+
 namespace {
 
 // The issue asks 0.9 (tools/demo-model/README.md, "Result", has the committed checkpoint's number).
@@ -21,6 +26,9 @@ constexpr double kMinAccuracy = 0.9;
 // Colour questions about a shape other than the first (cases.json `names_a_later_shape`): a model
 // that answers the first shape's colour whatever is named gets these right only by chance.
 constexpr double kMinLaterShapeAccuracy = 0.8;
+// Issue 4's bounds for `--weights int8` against float32.
+constexpr double kMinInt8Agreement = 0.95;
+constexpr double kMinInt8Cosine = 0.999;
 
 const QString kDemoModel = QStringLiteral(NANOVLM_DEMO_MODEL);
 const QString kCases = QStringLiteral(NANOVLM_FIXTURES) + "/demo";
@@ -37,6 +45,31 @@ nlohmann::json read_json(const QString& path) {
 
 QString ids_text(const std::vector<nanovlm::TokenId>& ids) {
     return QString::fromStdString(nlohmann::json(ids).dump());
+}
+
+std::vector<nanovlm::PreprocessedImage> case_images(const nlohmann::json& c,
+                                                    const nanovlm::Model& model) {
+    const QString path = kCases + "/" + QString::fromStdString(c["image"].get<std::string>());
+    const auto image = nanovlm::app::read_image(path, nullptr);
+    if (!image) {
+        return {};
+    }
+    return {nanovlm::preprocess_image(nanovlm::app::to_rgb_image(*image),
+                                      nanovlm::ImageGeometry::from_config(model.config()))};
+}
+
+double cosine(std::span<const float> a, std::span<const float> b) {
+    double ab = 0.0, aa = 0.0, bb = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ab += double(a[i]) * b[i];
+        aa += double(a[i]) * a[i];
+        bb += double(b[i]) * b[i];
+    }
+    return ab / std::sqrt(aa * bb);
+}
+
+nanovlm::TokenId argmax(std::span<const float> logits) {
+    return nanovlm::TokenId(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
 
 } // namespace
@@ -107,6 +140,59 @@ private slots:
                  qPrintable(QStringLiteral("colour of a named later shape: %1/%2 right")
                                 .arg(later_shape_correct)
                                 .arg(later_shape_cases)));
+    }
+
+    // Both weight modes read each held-out prompt and then PyTorch's answer, token by token
+    // (teacher-forced, so one early difference does not turn the rest into another text); at
+    // every step their greedy choices are compared. The free-running int8 answers are scored too.
+    void int8_keeps_the_answers() {
+        const auto cases = read_json(kCases + "/cases.json");
+        QVERIFY(cases.is_array() && !cases.empty());
+        const auto f32 = nanovlm::Model::load(kDemoModel.toStdString());
+        nanovlm::LoadOptions int8_options;
+        int8_options.weights = nanovlm::WeightFormat::Int8;
+        const auto int8 = nanovlm::Model::load(kDemoModel.toStdString(), int8_options);
+        QCOMPARE(int8->weight_format(), nanovlm::WeightFormat::Int8);
+        nanovlm::GenerationOptions options;
+        options.max_new_tokens = 40;
+        options.sampling.greedy = true;
+
+        int steps = 0, same = 0, correct = 0;
+        double worst_cosine = 1.0;
+        for (const auto& c : cases) {
+            const auto images = case_images(c, *f32);
+            QVERIFY(!images.empty());
+            const auto prompt = c["prompt_ids"].get<std::vector<nanovlm::TokenId>>();
+            const auto answer = c["pytorch_ids"].get<std::vector<nanovlm::TokenId>>();
+            nanovlm::Session a(f32), b(int8);
+            const auto image_a = a.encode_image(images[0]);
+            const auto image_b = b.encode_image(images[0]);
+            QVERIFY(image_a && image_b);
+            QVERIFY(a.append(prompt, {&*image_a, 1}) && b.append(prompt, {&*image_b, 1}));
+            worst_cosine = std::min(worst_cosine, cosine(a.logits(), b.logits()));
+            for (const nanovlm::TokenId next : answer) {
+                ++steps;
+                same += argmax(a.logits()) == argmax(b.logits()) ? 1 : 0;
+                a.append_token(next);
+                b.append_token(next);
+            }
+            nanovlm::Session free_run(int8);
+            const auto result = nanovlm::generate(free_run, prompt, images, options);
+            correct +=
+                int8->tokenizer()->decode(result.ids, true) == c["answer"].get<std::string>();
+        }
+        const double agreement = double(same) / steps;
+        qInfo("int8 vs float32 on the demo's held-out scenes: greedy choices agree on %d of %d "
+              "teacher-forced steps (%.1f%%), lowest first-answer-token logits cosine %.6f; int8 "
+              "answers right %d/%zu",
+              same, steps, 100.0 * agreement, worst_cosine, correct, cases.size());
+        QVERIFY2(
+            agreement >= kMinInt8Agreement,
+            qPrintable(QStringLiteral("agreement %1 < %2").arg(agreement).arg(kMinInt8Agreement)));
+        QVERIFY2(
+            worst_cosine >= kMinInt8Cosine,
+            qPrintable(QStringLiteral("cosine %1 < %2").arg(worst_cosine).arg(kMinInt8Cosine)));
+        QVERIFY(double(correct) / double(cases.size()) >= kMinAccuracy);
     }
 
     void cli_answers_an_example() {
