@@ -48,9 +48,11 @@ int run_inspect(const QStringList& args) {
                                    : 1;
         const int max_tiles = side_tiles * side_tiles + (side_tiles > 1 ? 1 : 0);
         const int context = std::min(4096, c.lm_max_position_embeddings);
-        const std::size_t kv_bytes = std::size_t(c.lm_n_blocks) * 2 * context * c.lm_n_kv_heads *
-                                     c.lm_head_dim() * sizeof(float);
-        const std::size_t estimate = model->weight_memory_bytes() + kv_bytes;
+        // The model picker's estimate (KV cache, session scratch), with the weights as loaded:
+        // int8 copies replace float ones.
+        MemoryEstimate memory = estimate_memory(c, 0, 0, context, 0);
+        memory.weights = model->weight_memory_bytes();
+        const std::size_t estimate = memory.total();
 
         nlohmann::json out;
         out["directory"] = model->directory();

@@ -10,6 +10,8 @@
 #include <QRegularExpression>
 #include <QtTest>
 
+#include <algorithm>
+
 namespace {
 
 const QString kFixtures = QStringLiteral(NANOVLM_FIXTURES);
@@ -132,6 +134,18 @@ private slots:
         QCOMPARE(out["image_tokens_per_tile"].get<int>(), 4);
         QCOMPARE(out["language"]["vocab"].get<int>(), 49153);
         QVERIFY(out["parameters"].get<long long>() > 400000);
+        // The same memory estimate as the model picker's (`nanovlm models`) for this float32
+        // checkpoint.
+        const ProcessRun models =
+            run_cli({"models", "--json", "--model", kFixtures + "/parity/v0.2/ckpt"});
+        QVERIFY2(models.exit_code == 0, qPrintable(models.err));
+        const auto listed = nlohmann::json::parse(models.out.toStdString())["models"];
+        const auto named = std::find_if(listed.begin(), listed.end(), [](const auto& m) {
+            return m["source"] == "command_line";
+        });
+        QVERIFY2(named != listed.end(), models.out.constData());
+        QCOMPARE((*named)["memory_estimate_bytes"].get<std::size_t>(),
+                 out["memory_estimate_bytes"].get<std::size_t>());
     }
 
     void bad_input_data() {
