@@ -1,5 +1,6 @@
 #include "kernels.h"
 
+#include "exp_kernels.h"
 #include "int8_kernels.h"
 #include "thread_pool.h"
 
@@ -189,25 +190,13 @@ void rms_norm(const float* x, int rows, int dim, const float* w, float eps, floa
 }
 
 void gelu_tanh(float* x, std::size_t n, ThreadPool& pool) {
-    constexpr float kSqrt2OverPi = 0.7978845608028654f;
-    for_range(n, pool, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            const float v = x[i];
-            // tanh(u) = 1 − 2 / (1 + e^{2u}): libm's expf is several times faster than its tanhf,
-            // and GELU only needs tanh to an absolute error of a few ulps of 1 (it is added to 1).
-            const float u = kSqrt2OverPi * (v + 0.044715f * v * v * v);
-            const float tanh_u = 1.0f - 2.0f / (1.0f + std::exp(2.0f * u));
-            x[i] = 0.5f * v * (1.0f + tanh_u);
-        }
-    });
+    for_range(n, pool,
+              [&](std::size_t begin, std::size_t end) { gelu_tanh_span(x + begin, end - begin); });
 }
 
 void silu_mul(float* gate, const float* up, std::size_t n, ThreadPool& pool) {
     for_range(n, pool, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t i = begin; i < end; ++i) {
-            const float g = gate[i];
-            gate[i] = g / (1.0f + std::exp(-g)) * up[i];
-        }
+        silu_mul_span(gate + begin, up + begin, end - begin);
     });
 }
 
@@ -222,12 +211,7 @@ void softmax(float* x, int n) {
     for (int i = 1; i < n; ++i) {
         max = std::max(max, x[i]);
     }
-    double sum = 0.0;
-    for (int i = 0; i < n; ++i) {
-        x[i] = std::exp(x[i] - max);
-        sum += x[i];
-    }
-    const float inv = float(1.0 / sum);
+    const float inv = float(1.0 / exp_shifted_span(x, std::size_t(n), max));
     for (int i = 0; i < n; ++i) {
         x[i] *= inv;
     }

@@ -7,6 +7,8 @@
 #include "random_values.h"
 #include "reference_kernels.h"
 
+#include "exp_kernels.h"
+#include "int8_kernels.h"
 #include "kernels.h"
 #include "thread_pool.h"
 #include "weights.h"
@@ -487,6 +489,73 @@ private slots:
                                     .arg(silu[i])
                                     .arg(silu_ref[i])));
         }
+    }
+
+    // Both versions of the e^x kernels on this machine (the dispatched one runs only one of them):
+    // the scalar twin and, where the CPU has it, AVX2. Lengths around the 8-wide vector and its
+    // scalar tail; inputs across the range the model feeds them, and extremes.
+    void exp_kernel_twins_data() {
+        QTest::addColumn<bool>("avx2");
+        QTest::addColumn<int>("n");
+        for (const bool avx2 : {false, true}) {
+            for (int n : {1, 7, 8, 9, 31, 1000, 16385}) {
+                QTest::addRow("%s n=%d", avx2 ? "avx2" : "scalar", n) << avx2 << n;
+            }
+        }
+    }
+    void exp_kernel_twins() {
+        QFETCH(bool, avx2);
+        QFETCH(int, n);
+        using namespace nanovlm::kernels;
+        if (avx2 && !cpu_has_avx2_fma()) {
+            QSKIP("this CPU has no AVX2/FMA");
+        }
+        auto input = random_values(std::size_t(n), 101 + n, -30.0f, 30.0f);
+        const std::vector<float> extremes = {-1e30f, -1000.0f, -90.0f, -0.0f, 1e-30f, 90.0f, 1e30f};
+        for (std::size_t i = 0; i < extremes.size() && i < input.size(); ++i) {
+            input[i * input.size() / extremes.size()] = extremes[i];
+        }
+        const auto up = random_values(std::size_t(n), 102 + n, -2.0f, 2.0f);
+
+        std::vector<float> gelu = input, silu = input;
+        (avx2 ? gelu_tanh_span_avx2 : gelu_tanh_span_scalar)(gelu.data(), gelu.size());
+        (avx2 ? silu_mul_span_avx2 : silu_mul_span_scalar)(silu.data(), up.data(), silu.size());
+        const auto gelu_ref = reference::gelu_tanh(input.data(), input.size());
+        const auto silu_ref = reference::silu_mul(input.data(), up.data(), input.size());
+        for (std::size_t i = 0; i < input.size(); ++i) {
+            const double tolerance = 2e-6 * std::max(1.0, std::abs(double(input[i])));
+            QVERIFY2(std::abs(gelu[i] - gelu_ref[i]) <= tolerance,
+                     qPrintable(QString("gelu_tanh(%1) = %2, expected %3")
+                                    .arg(input[i])
+                                    .arg(gelu[i])
+                                    .arg(gelu_ref[i])));
+            QVERIFY2(std::abs(silu[i] - silu_ref[i]) <= tolerance,
+                     qPrintable(QString("silu(%1)·up = %2, expected %3")
+                                    .arg(input[i])
+                                    .arg(silu[i])
+                                    .arg(silu_ref[i])));
+        }
+
+        // e^(x − shift) for x up to the shift, as a softmax row gives them: each value right to
+        // 4e-7 of itself above 1e-30 (below, the AVX2 version stops at e^-87), and the sum.
+        auto row = random_values(std::size_t(n), 103 + n, -60.0f, 0.0f);
+        row[0] = 0.0f;
+        std::vector<float> e = row;
+        const double sum =
+            (avx2 ? exp_shifted_span_avx2 : exp_shifted_span_scalar)(e.data(), e.size(), 0.0f);
+        double ref_sum = 0.0;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            const double ref = std::exp(double(row[i]));
+            ref_sum += ref;
+            if (ref > 1e-30) {
+                QVERIFY2(std::abs(e[i] - ref) <= 4e-7 * ref,
+                         qPrintable(
+                             QString("exp(%1) = %2, expected %3").arg(row[i]).arg(e[i]).arg(ref)));
+            }
+        }
+        QVERIFY2(std::abs(sum - ref_sum) <= 1e-6 * ref_sum,
+                 qPrintable(
+                     QString("sum %1, expected %2").arg(sum, 0, 'g', 10).arg(ref_sum, 0, 'g', 10)));
     }
 
     // --- softmax -----------------------------------------------------------------------------
