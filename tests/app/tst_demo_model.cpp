@@ -5,6 +5,7 @@
 // the trained model's choices (issue 4's bounds, on the one fixture whose logits are not the
 // near-ties of random weights). The `nanovlm` CLI answers an example.
 
+#include "../logit_cosine.h"
 #include "image_loader.h"
 
 #include "nanovlm/nanovlm.h"
@@ -56,16 +57,6 @@ std::vector<nanovlm::PreprocessedImage> case_images(const nlohmann::json& c,
     }
     return {nanovlm::preprocess_image(nanovlm::app::to_rgb_image(*image),
                                       nanovlm::ImageGeometry::from_config(model.config()))};
-}
-
-double cosine(std::span<const float> a, std::span<const float> b) {
-    double ab = 0.0, aa = 0.0, bb = 0.0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        ab += double(a[i]) * b[i];
-        aa += double(a[i]) * a[i];
-        bb += double(b[i]) * b[i];
-    }
-    return ab / std::sqrt(aa * bb);
 }
 
 nanovlm::TokenId argmax(std::span<const float> logits) {
@@ -169,7 +160,7 @@ private slots:
             const auto image_b = b.encode_image(images[0]);
             QVERIFY(image_a && image_b);
             QVERIFY(a.append(prompt, {&*image_a, 1}) && b.append(prompt, {&*image_b, 1}));
-            worst_cosine = std::min(worst_cosine, cosine(a.logits(), b.logits()));
+            worst_cosine = std::min(worst_cosine, nanovlm::test::cosine(a.logits(), b.logits()));
             for (const nanovlm::TokenId next : answer) {
                 ++steps;
                 same += argmax(a.logits()) == argmax(b.logits()) ? 1 : 0;

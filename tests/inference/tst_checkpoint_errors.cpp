@@ -267,10 +267,14 @@ private:
         return s.serialize();
     }
 
-    QByteArray with_config_field(const char* key, const Json& value) const {
+    // The fixture's config.json with `fields` (an object) set over it.
+    QByteArray with_config_fields(const Json& fields) const {
         Json config = Json::parse(config_.constData(), config_.constData() + config_.size());
-        config[key] = value;
+        config.update(fields);
         return QByteArray::fromStdString(config.dump(4));
+    }
+    QByteArray with_config_field(const char* key, const Json& value) const {
+        return with_config_fields(Json{{key, value}});
     }
 
 private slots:
@@ -414,23 +418,13 @@ private slots:
         // Found by fuzz_model_config: the default vit_inter_dim, 4 x 1666666666, overflowed int.
         add_row("vit_hidden_dim 1666666666", with_config_field("vit_hidden_dim", 1666666666),
                 weights_, {cfg, "vit_hidden_dim", "between -16777216 and 16777216"});
-        // Fields each in range whose products are not: 16384² patches a tile, and a projector
-        // input of 16777216 x 16².
+        // Fields each in range whose products are not: 16777216² patches a tile, and a
+        // projector input of 16777216 x 16².
         add_row("vit_img_size 16777216, patch 1",
-                [&] {
-                    Json c = Json::parse(config_.constData(), config_.constData() + config_.size());
-                    c["vit_img_size"] = 16777216;
-                    c["vit_patch_size"] = 1;
-                    return QByteArray::fromStdString(c.dump());
-                }(),
-                weights_, {cfg, "patches a side"});
+                with_config_fields({{"vit_img_size", 16777216}, {"vit_patch_size", 1}}), weights_,
+                {cfg, "patches a side"});
         add_row("vit_hidden_dim 16777216, shuffle 16",
-                [&] {
-                    Json c = Json::parse(config_.constData(), config_.constData() + config_.size());
-                    c["vit_hidden_dim"] = 16777216;
-                    c["mp_pixel_shuffle_factor"] = 16;
-                    return QByteArray::fromStdString(c.dump());
-                }(),
+                with_config_fields({{"vit_hidden_dim", 16777216}, {"mp_pixel_shuffle_factor", 16}}),
                 weights_, {cfg, "projector's input width"});
         add_row("lm_n_heads not dividing lm_hidden_dim", with_config_field("lm_n_heads", 3),
                 weights_, {cfg, "lm_hidden_dim", "lm_n_heads", "divisible"});

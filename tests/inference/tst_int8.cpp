@@ -5,6 +5,7 @@
 // the float32 model on every parity fixture (last logits' cosine, greedy ids); and decoding with
 // int8 weights allocating nothing.
 
+#include "../logit_cosine.h"
 #include "parity_fixtures.h"
 #include "random_values.h"
 
@@ -140,16 +141,6 @@ QString dot_message(const char* what, double error) {
         .arg(what)
         .arg(error)
         .arg(kDotTolerance);
-}
-
-double cosine(std::span<const float> a, std::span<const float> b) {
-    double ab = 0.0, aa = 0.0, bb = 0.0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        ab += double(a[i]) * b[i];
-        aa += double(a[i]) * a[i];
-        bb += double(b[i]) * b[i];
-    }
-    return ab / std::sqrt(aa * bb);
 }
 
 // A copy of int8 weights whose quantized layers point at float32 dequantized copies instead.
@@ -419,7 +410,7 @@ private slots:
             QVERIFY(embedding.has_value());
             QVERIFY(s->append(ids, {&*embedding, 1}));
         }
-        const double cos = cosine(session_f32.logits(), session_int8.logits());
+        const double cos = nanovlm::test::cosine(session_f32.logits(), session_int8.logits());
         int forced_same = 0;
         double worst_flip = 0.0; // float32's lead over int8's choice, in rms changes of the logits
         for (int step = 0; step < kSteps; ++step) {
