@@ -19,6 +19,10 @@ using Json = nlohmann::ordered_json; // keeps vlm_extra_tokens in file order: th
 constexpr double kMaxFieldMagnitude = 16777216.0; // 2^24
 // The largest size derived from several fields (patches a tile, the projector's input width).
 constexpr std::int64_t kMaxDerivedSize = std::int64_t(1) << 30;
+// The most blocks a stack may have: nanoVLM's have 12 to 32. The tensor table names some 16
+// tensors a block, so a config asking for millions made loading spend minutes before the
+// weights could disagree.
+constexpr int kMaxBlocks = 1024;
 
 std::vector<std::pair<std::string, std::string>> main_extra_tokens() {
     std::vector<std::pair<std::string, std::string>> tokens = {
@@ -191,6 +195,12 @@ void validate(const ModelConfig& c, const std::string& src) {
     positive(c.lm_max_position_embeddings, "lm_max_position_embeddings");
     positive(c.mp_pixel_shuffle_factor, "mp_pixel_shuffle_factor");
     positive(c.max_img_size, "max_img_size");
+    for (const auto& [blocks, name] :
+         {std::pair{c.vit_n_blocks, "vit_n_blocks"}, std::pair{c.lm_n_blocks, "lm_n_blocks"}}) {
+        check(blocks <= kMaxBlocks, src,
+              std::string(name) + " is " + std::to_string(blocks) + ", more than the " +
+                  std::to_string(kMaxBlocks) + " blocks any model could have");
+    }
     check(c.vit_hidden_dim % c.vit_n_heads == 0, src,
           "vit_hidden_dim (" + std::to_string(c.vit_hidden_dim) +
               ") is not divisible by vit_n_heads (" + std::to_string(c.vit_n_heads) + ")");

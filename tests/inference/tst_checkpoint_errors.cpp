@@ -426,6 +426,9 @@ private slots:
         add_row("vit_hidden_dim 16777216, shuffle 16",
                 with_config_fields({{"vit_hidden_dim", 16777216}, {"mp_pixel_shuffle_factor", 16}}),
                 weights_, {cfg, "projector's input width"});
+        // Found by fuzz_model_config: 91834 ViT blocks took 50 s to describe before any check.
+        add_row("vit_n_blocks 91834", with_config_field("vit_n_blocks", 91834), weights_,
+                {cfg, "vit_n_blocks", "91834", "more than the 1024 blocks"});
         add_row("lm_n_heads not dividing lm_hidden_dim", with_config_field("lm_n_heads", 3),
                 weights_, {cfg, "lm_hidden_dim", "lm_n_heads", "divisible"});
         add_row("lm_n_blocks zero", with_config_field("lm_n_blocks", 0), weights_,
