@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 namespace nanovlm::app {
 namespace {
@@ -100,6 +101,15 @@ public:
         }
         return v.toDouble();
     }
+    // A double that a float holds: 1e96 would become infinity, which JSON cannot write back.
+    float single(const QJsonObject& o, const QString& path, const char* key) {
+        const double d = number(o, path, key);
+        if (ok_ && !(std::abs(d) <= double(std::numeric_limits<float>::max()))) {
+            fail(path + QLatin1Char('.') + QLatin1String(key),
+                 QStringLiteral("expected a number a float can hold"));
+        }
+        return ok_ ? float(d) : 0.0f;
+    }
     int integer(const QJsonObject& o, const QString& path, const char* key) {
         const double d = number(o, path, key);
         // Range first, then wholeness with trunc: casting 1e47 to an integer is undefined.
@@ -186,9 +196,9 @@ AnswerRecord answer_from_json(Reader& r, const QJsonObject& o, const QString& pa
     const QJsonObject sampling = r.object(o, path, "sampling");
     SamplingParams& s = a.generation.sampling;
     s.greedy = r.boolean(sampling, sampling_path, "greedy");
-    s.temperature = float(r.number(sampling, sampling_path, "temperature"));
+    s.temperature = r.single(sampling, sampling_path, "temperature");
     s.top_k = r.integer(sampling, sampling_path, "topK");
-    s.top_p = float(r.number(sampling, sampling_path, "topP"));
+    s.top_p = r.single(sampling, sampling_path, "topP");
     bool seed_ok = false;
     s.seed = r.string(sampling, sampling_path, "seed").toULongLong(&seed_ok);
     if (r.ok() && !seed_ok) {

@@ -221,6 +221,11 @@ private slots:
         QTest::newRow("a schema of 1.5e47")
             << QByteArray("\"schema\": 1") << QByteArray("\"schema\": 1.5e47")
             << "file.schema: expected an integer" << false << false;
+        // Found by fuzz_chat_file: a float setting beyond float's range loaded as infinity,
+        // which the next save wrote as null, a file that no longer loaded.
+        QTest::newRow("a topP of 1.4e96")
+            << QByteArray("\"topP\": ") << QByteArray("\"topP\": 1.4e96, \"x\": ")
+            << "answer.sampling.topP: expected a number a float can hold" << false << false;
         QTest::newRow("turns not an array")
             << QByteArray("\"turns\": [") << QByteArray("\"turns\": 5, \"x\": [")
             << "file.turns: expected an array" << false << false;
