@@ -158,15 +158,16 @@ void check(bool ok, const std::string& source, const std::string& what) {
     }
 }
 
+void check_positive(int v, const char* name, const std::string& src) {
+    check(v > 0, src, std::string(name) + " must be positive, found " + std::to_string(v));
+}
+
 // The image geometry multiplies fields together (patches a side squared, the projector's
 // input width); those products must fit an int before anything computes them as one.
 void check_derived_sizes(const ModelConfig& c, const std::string& src) {
-    for (const auto& [value, name] :
-         {std::pair{c.vit_img_size, "vit_img_size"}, std::pair{c.vit_patch_size, "vit_patch_size"},
-          std::pair{c.mp_pixel_shuffle_factor, "mp_pixel_shuffle_factor"}}) {
-        check(value > 0, src,
-              std::string(name) + " must be positive, found " + std::to_string(value));
-    }
+    check_positive(c.vit_img_size, "vit_img_size", src);
+    check_positive(c.vit_patch_size, "vit_patch_size", src);
+    check_positive(c.mp_pixel_shuffle_factor, "mp_pixel_shuffle_factor", src);
     const std::int64_t per_side = c.vit_img_size / c.vit_patch_size;
     const std::int64_t shuffle = c.mp_pixel_shuffle_factor;
     check(per_side * per_side <= kMaxDerivedSize, src,
@@ -177,9 +178,7 @@ void check_derived_sizes(const ModelConfig& c, const std::string& src) {
 }
 
 void validate(const ModelConfig& c, const std::string& src) {
-    auto positive = [&](int v, const char* name) {
-        check(v > 0, src, std::string(name) + " must be positive, found " + std::to_string(v));
-    };
+    auto positive = [&](int v, const char* name) { check_positive(v, name, src); };
     positive(c.vit_hidden_dim, "vit_hidden_dim");
     positive(c.vit_inter_dim, "vit_inter_dim");
     positive(c.vit_patch_size, "vit_patch_size");
