@@ -2,9 +2,10 @@
 
 #include "exp_kernels.h"
 #include "int8_kernels.h"
+#include "nanovlm/runtime.h"
 #include "thread_pool.h"
 
-#include <cblas.h> // cblas_sgemm, cblas_sgemv, openblas_set_num_threads
+#include <cblas.h> // cblas_sgemm, cblas_sgemv, openblas_set_num_threads, openblas_get_corename
 
 #include <algorithm>
 #include <cmath>
@@ -218,3 +219,11 @@ void softmax(float* x, int n) {
 }
 
 } // namespace nanovlm::kernels
+
+namespace nanovlm {
+
+const char* blas_kernel_set() {
+    return openblas_get_corename();
+}
+
+} // namespace nanovlm

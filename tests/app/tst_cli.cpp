@@ -148,6 +148,46 @@ private slots:
                  out["memory_estimate_bytes"].get<std::size_t>());
     }
 
+    void bench_reports_every_figure() {
+        const QString dir = kFixtures + "/parity/main/64x64";
+        const QStringList args = {"bench",
+                                  "--model",
+                                  kFixtures + "/parity/main/ckpt",
+                                  "--tokenizer",
+                                  kTokenizer,
+                                  "--image",
+                                  dir + "/image.png",
+                                  "--prompt",
+                                  "Caption this.",
+                                  "--new-tokens",
+                                  "3",
+                                  "--repeat",
+                                  "2"};
+        const ProcessRun run = run_cli(args + QStringList{"--json"});
+        QVERIFY2(run.exit_code == 0, qPrintable(run.describe()));
+        const auto out = nlohmann::json::parse(run.out.toStdString());
+        for (const char* key : {"load_ms", "image_encode_ms", "prefill_ms", "ttft_ms",
+                                "decode_tokens_per_s", "peak_rss_mb"}) {
+            QVERIFY2(out[key].is_number() && out[key].get<double>() > 0, key);
+        }
+        QCOMPARE(out["repeat"].get<int>(), 2);
+        QCOMPARE(out["decode_tokens"].get<int>(), 3);
+        QCOMPARE(out["weights"].get<std::string>(), std::string("f32"));
+        QVERIFY(!out["blas_kernels"].get<std::string>().empty());
+        // The prompt holds the picture's tokens and the question's, and the first token waits
+        // for both the picture and the prompt.
+        QVERIFY(out["image_tokens"].get<int>() > 0);
+        QVERIFY(out["prefill_tokens"].get<int>() > out["image_tokens"].get<int>());
+        QVERIFY(out["ttft_ms"].get<double>() >=
+                out["image_encode_ms"].get<double>() + out["prefill_ms"].get<double>());
+
+        const ProcessRun table = run_cli(args);
+        QVERIFY2(table.exit_code == 0, qPrintable(table.describe()));
+        for (const char* figure : {"ttft_ms", "decode_tokens_per_s", "blas_kernels"}) {
+            QVERIFY2(table.out.contains(figure), table.out.constData());
+        }
+    }
+
     void bad_input_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
@@ -187,6 +227,8 @@ private slots:
                                                                    "--prompt",
                                                                    QString("word ").repeated(5000)}
                                                     << "context";
+        QTest::newRow("bench without picture")
+            << QStringList{"bench", "--model", main, "--prompt", "hi"} << "--image";
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
         QTest::newRow("bad number")
             << QStringList{"generate", "--model",          main,  "--input-ids",

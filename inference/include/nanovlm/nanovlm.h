@@ -33,6 +33,7 @@
 #include "nanovlm/image.h"
 #include "nanovlm/model.h"
 #include "nanovlm/prompt.h"
+#include "nanovlm/runtime.h"
 #include "nanovlm/sampler.h"
 #include "nanovlm/session.h"
 #include "nanovlm/tokenizer.h"
