@@ -124,7 +124,7 @@ int run_bench(const QStringList& args) {
         out["repeat"] = *repeat;
         out["threads"] = *threads;
         out["weights"] = std::string(weight_format_name(*weights));
-        out["blas_kernels"] = std::string(blas_kernel_set());
+        out["matrix_kernels"] = matrix_kernels();
         out["tiles"] = tiles;
         out["load_ms"] = median(load);
         out["preprocess_ms"] = median(preprocess);
@@ -147,7 +147,7 @@ int run_bench(const QStringList& args) {
                 std::printf("%-22s %12.1f\n", key.c_str(), value.get<double>());
             } else if (value.is_number()) {
                 std::printf("%-22s %12lld\n", key.c_str(), value.get<long long>());
-            } else if (key == "weights" || key == "blas_kernels") {
+            } else if (key == "weights" || key == "matrix_kernels") {
                 std::printf("%-22s %12s\n", key.c_str(), value.get<std::string>().c_str());
             }
         }

@@ -1,6 +1,7 @@
 #include "kernels.h"
 
 #include "exp_kernels.h"
+#include "gemm_avx512.h"
 #include "int8_kernels.h"
 #include "nanovlm/runtime.h"
 #include "thread_pool.h"
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 namespace nanovlm::kernels {
 namespace {
@@ -59,8 +61,7 @@ void linear_slice(const Linear& l, const float* x, int rows, float* y, int lo, i
     if (rows == 1) {
         cblas_sgemv(CblasRowMajor, CblasNoTrans, n, l.in, 1.0f, w, l.in, x, 1, 0.0f, y + lo, 1);
     } else {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, l.in, 1.0f, x, l.in, w, l.in,
-                    0.0f, y + lo, l.out);
+        matmul_nt(x, l.in, w, l.in, y + lo, l.out, rows, n, l.in, 1.0f);
     }
     add_bias(l, rows, y, lo, hi);
 }
@@ -73,8 +74,7 @@ void linear_slice_int8(const Linear& l, const float* x, int rows, float* y, int 
         for (int b = lo; b < hi; b += kDequantRows) {
             const int n = std::min(kDequantRows, hi - b);
             dequantize_rows(l.qweight + std::size_t(b) * l.in, l.scales + b, n, l.in, scratch);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, l.in, 1.0f, x, l.in,
-                        scratch, l.in, 0.0f, y + b, l.out);
+            matmul_nt(x, l.in, scratch, l.in, y + b, l.out, rows, n, l.in, 1.0f);
         }
     }
     add_bias(l, rows, y, lo, hi);
@@ -122,6 +122,10 @@ std::size_t linear_scratch_floats(int max_in) {
 
 void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
                int k, float alpha) {
+    if (cpu_has_avx512()) {
+        gemm_nt_avx512(a, lda, b, ldb, c, ldc, m, n, k, alpha);
+        return;
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, alpha, a, lda, b, ldb, 0.0f, c,
                 ldc);
 }
@@ -135,8 +139,8 @@ void matmul_nn(const float* a, int lda, const float* b, int ldb, float* c, int l
 void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
                int k, float alpha, ThreadPool& pool) {
     split_rows(m, std::size_t(m) * n * k, pool, [&](int lo, int hi, int) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, hi - lo, n, k, alpha,
-                    a + std::size_t(lo) * lda, lda, b, ldb, 0.0f, c + std::size_t(lo) * ldc, ldc);
+        matmul_nt(a + std::size_t(lo) * lda, lda, b, ldb, c + std::size_t(lo) * ldc, ldc, hi - lo,
+                  n, k, alpha);
     });
 }
 
@@ -222,8 +226,9 @@ void softmax(float* x, int n) {
 
 namespace nanovlm {
 
-const char* blas_kernel_set() {
-    return openblas_get_corename();
+std::string matrix_kernels() {
+    const std::string blas = std::string("OpenBLAS ") + openblas_get_corename();
+    return kernels::cpu_has_avx512() ? "AVX-512 tiles; " + blas : blas;
 }
 
 } // namespace nanovlm

@@ -173,7 +173,7 @@ private slots:
         QCOMPARE(out["repeat"].get<int>(), 2);
         QCOMPARE(out["decode_tokens"].get<int>(), 3);
         QCOMPARE(out["weights"].get<std::string>(), std::string("f32"));
-        QVERIFY(!out["blas_kernels"].get<std::string>().empty());
+        QVERIFY(!out["matrix_kernels"].get<std::string>().empty());
         // The prompt holds the picture's tokens and the question's, and the first token waits
         // for both the picture and the prompt.
         QVERIFY(out["image_tokens"].get<int>() > 0);
@@ -183,7 +183,7 @@ private slots:
 
         const ProcessRun table = run_cli(args);
         QVERIFY2(table.exit_code == 0, qPrintable(table.describe()));
-        for (const char* figure : {"ttft_ms", "decode_tokens_per_s", "blas_kernels"}) {
+        for (const char* figure : {"ttft_ms", "decode_tokens_per_s", "matrix_kernels"}) {
             QVERIFY2(table.out.contains(figure), table.out.constData());
         }
     }

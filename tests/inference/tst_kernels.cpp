@@ -8,6 +8,7 @@
 #include "reference_kernels.h"
 
 #include "exp_kernels.h"
+#include "gemm_avx512.h"
 #include "int8_kernels.h"
 #include "kernels.h"
 #include "thread_pool.h"
@@ -241,6 +242,52 @@ private slots:
             }
         }
         QVERIFY2(c.guards_intact(), "matmul_nt wrote outside C");
+    }
+
+    // The AVX-512 tiles by themselves (kernels::matmul_nt runs them only on such a CPU): every
+    // edge tile, the masked tail of k, and k long enough to be summed in slices.
+    void gemm_nt_avx512_data() {
+        QTest::addColumn<int>("m");
+        QTest::addColumn<int>("n");
+        QTest::addColumn<int>("k");
+        for (int m : {1, 4, 5, 11}) {
+            for (int n : {1, 6, 7, 13}) {
+                for (int k : {1, 15, 16, 17, 1025, 2100}) {
+                    QTest::addRow("m=%d n=%d k=%d", m, n, k) << m << n << k;
+                }
+            }
+        }
+    }
+    void gemm_nt_avx512() {
+        if (!nanovlm::kernels::cpu_has_avx512()) {
+            QSKIP("this CPU has no AVX-512 (or NANOVLM_AVX512=0)");
+        }
+        QFETCH(int, m);
+        QFETCH(int, n);
+        QFETCH(int, k);
+        const int lda = k + 3, ldb = k + 5, ldc = n + 2;
+        const float alpha = 0.37f;
+        const auto a = random_values(std::size_t(m) * lda, 21 + m + 3 * k);
+        const auto b = random_values(std::size_t(n) * ldb, 22 + n + 5 * k);
+        GuardedBuffer c(std::size_t(m) * ldc);
+
+        nanovlm::kernels::gemm_nt_avx512(a.data(), lda, b.data(), ldb, c.data(), ldc, m, n, k,
+                                         alpha);
+
+        const auto ref = reference::matmul_nt(a.data(), lda, b.data(), ldb, m, n, k, alpha);
+        const auto abs_a = absolute(a), abs_b = absolute(b);
+        const auto magnitude =
+            reference::matmul_nt(abs_a.data(), lda, abs_b.data(), ldb, m, n, k, alpha);
+        const double error = dot_error(c.data(), ref, magnitude, n, ldc);
+        QVERIFY2(error <= kDotTolerance,
+                 qPrintable(dot_message("gemm_nt_avx512", error, kDotTolerance)));
+        for (int i = 0; i < m; ++i) {
+            for (int j = n; j < ldc; ++j) {
+                QVERIFY2(c.data()[std::size_t(i) * ldc + j] == kSentinel,
+                         qPrintable(QString("wrote into the ldc padding of row %1").arg(i)));
+            }
+        }
+        QVERIFY2(c.guards_intact(), "gemm_nt_avx512 wrote outside C");
     }
 
     // The ViT's per-head use: q, k and v live side by side in one [N, 3·D] qkv buffer, so each

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <string>
+
 namespace nanovlm {
 
-// The OpenBLAS kernel set the engine's products run on ("Haswell", "SkylakeX", ...): OpenBLAS
-// chooses it from the CPU or OPENBLAS_CORETYPE, and speed depends on it, so benchmarks report it.
-const char* blas_kernel_set();
+// What the engine's matrix products run on in this process, e.g. "AVX-512 tiles; OpenBLAS
+// Haswell": the engine's own AVX-512 kernels for products of several rows when the CPU has them,
+// OpenBLAS (kernels chosen from the CPU or OPENBLAS_CORETYPE) for the rest. Speed depends on it,
+// so benchmarks report it.
+std::string matrix_kernels();
 
 } // namespace nanovlm

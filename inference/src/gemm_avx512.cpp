@@ -1,0 +1,163 @@
+#include "gemm_avx512.h"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace nanovlm::kernels {
+
+#if defined(__x86_64__)
+
+bool cpu_has_avx512() {
+    static const bool has = [] {
+        const char* wanted = std::getenv("NANOVLM_AVX512");
+        if (wanted != nullptr && std::strcmp(wanted, "0") == 0) {
+            return false;
+        }
+        __builtin_cpu_init();
+        return bool(__builtin_cpu_supports("avx512f"));
+    }();
+    return has;
+}
+
+namespace {
+
+constexpr int kTileRows = 4;
+constexpr int kTileCols = 6;
+
+// Longer dot products are summed in slices of at most this many terms, so that a slice of A's
+// rows (up to a few hundred rows) stays in the L2 cache while every weight tile passes over it.
+constexpr int kMaxSlice = 1024;
+
+// The sum of a vector's 16 lanes. (GCC 12 warns of the undefined vector inside
+// _mm512_reduce_add_ps and _mm512_castps512_ps256; the masked extract names every input.)
+__attribute__((target("avx512f"))) inline float sum16(__m512 v) {
+    const __m512d bits = _mm512_castps_pd(v);
+    const __m256d zero = _mm256_setzero_pd();
+    const __m256 half =
+        _mm256_add_ps(_mm256_castpd_ps(_mm512_mask_extractf64x4_pd(zero, 0xff, bits, 0)),
+                      _mm256_castpd_ps(_mm512_mask_extractf64x4_pd(zero, 0xff, bits, 1)));
+    __m128 quarter = _mm_add_ps(_mm256_castps256_ps128(half), _mm256_extractf128_ps(half, 1));
+    quarter = _mm_add_ps(quarter, _mm_movehl_ps(quarter, quarter));
+    quarter = _mm_add_ss(quarter, _mm_movehdup_ps(quarter));
+    return _mm_cvtss_f32(quarter);
+}
+
+// c[i][j] (+)= alpha · Σ_p a[i][p]·b[j][p] for an RM × RN tile over k terms.
+template <int RM, int RN>
+__attribute__((target("avx512f"))) void tile(const float* a, int lda, const float* b, int ldb,
+                                             float* c, int ldc, int k, float alpha,
+                                             bool accumulate) {
+    __m512 sum[RM][RN];
+#pragma GCC unroll 4
+    for (int i = 0; i < RM; ++i) {
+#pragma GCC unroll 6
+        for (int j = 0; j < RN; ++j) {
+            sum[i][j] = _mm512_setzero_ps();
+        }
+    }
+    int p = 0;
+    for (; p + 16 <= k; p += 16) {
+        __m512 bv[RN];
+#pragma GCC unroll 6
+        for (int j = 0; j < RN; ++j) {
+            bv[j] = _mm512_loadu_ps(b + std::ptrdiff_t(j) * ldb + p);
+        }
+#pragma GCC unroll 4
+        for (int i = 0; i < RM; ++i) {
+            const __m512 av = _mm512_loadu_ps(a + std::ptrdiff_t(i) * lda + p);
+#pragma GCC unroll 6
+            for (int j = 0; j < RN; ++j) {
+                sum[i][j] = _mm512_fmadd_ps(av, bv[j], sum[i][j]);
+            }
+        }
+    }
+    if (p < k) {
+        // The terms left, with the lanes past them loaded as zero.
+        const auto lanes = __mmask16((1u << (k - p)) - 1);
+        __m512 bv[RN];
+#pragma GCC unroll 6
+        for (int j = 0; j < RN; ++j) {
+            bv[j] = _mm512_maskz_loadu_ps(lanes, b + std::ptrdiff_t(j) * ldb + p);
+        }
+#pragma GCC unroll 4
+        for (int i = 0; i < RM; ++i) {
+            const __m512 av = _mm512_maskz_loadu_ps(lanes, a + std::ptrdiff_t(i) * lda + p);
+#pragma GCC unroll 6
+            for (int j = 0; j < RN; ++j) {
+                sum[i][j] = _mm512_fmadd_ps(av, bv[j], sum[i][j]);
+            }
+        }
+    }
+#pragma GCC unroll 4
+    for (int i = 0; i < RM; ++i) {
+        float* row = c + std::ptrdiff_t(i) * ldc;
+#pragma GCC unroll 6
+        for (int j = 0; j < RN; ++j) {
+            const float value = alpha * sum16(sum[i][j]);
+            row[j] = accumulate ? row[j] + value : value;
+        }
+    }
+}
+
+using TileFn = void (*)(const float*, int, const float*, int, float*, int, int, float, bool);
+
+template <int RM, std::size_t... J>
+constexpr std::array<TileFn, kTileCols> tile_row(std::index_sequence<J...>) {
+    return {&tile<RM, int(J) + 1>...};
+}
+
+// kTiles[rm - 1][rn - 1]: the tile for rm rows and rn weight rows (the edges of C).
+const std::array<std::array<TileFn, kTileCols>, kTileRows> kTiles = {
+    tile_row<1>(std::make_index_sequence<kTileCols>()),
+    tile_row<2>(std::make_index_sequence<kTileCols>()),
+    tile_row<3>(std::make_index_sequence<kTileCols>()),
+    tile_row<4>(std::make_index_sequence<kTileCols>())};
+
+} // namespace
+
+void gemm_nt_avx512(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m,
+                    int n, int k, float alpha) {
+    if (k <= 0) {
+        for (int i = 0; i < m; ++i) {
+            std::fill_n(c + std::ptrdiff_t(i) * ldc, n, 0.0f);
+        }
+        return;
+    }
+    const int slices = (k + kMaxSlice - 1) / kMaxSlice;
+    const int slice = ((k + slices - 1) / slices + 15) / 16 * 16;
+    for (int p = 0; p < k; p += slice) {
+        const int terms = std::min(slice, k - p);
+        // Each weight tile stays in L1 while it meets every row of A.
+        for (int j = 0; j < n; j += kTileCols) {
+            const int rn = std::min(kTileCols, n - j);
+            for (int i = 0; i < m; i += kTileRows) {
+                const int rm = std::min(kTileRows, m - i);
+                kTiles[rm - 1][rn - 1](a + std::ptrdiff_t(i) * lda + p, lda,
+                                       b + std::ptrdiff_t(j) * ldb + p, ldb,
+                                       c + std::ptrdiff_t(i) * ldc + j, ldc, terms, alpha, p > 0);
+            }
+        }
+    }
+}
+
+#else
+
+bool cpu_has_avx512() {
+    return false;
+}
+
+void gemm_nt_avx512(const float*, int, const float*, int, float*, int, int, int, int, float) {
+    std::abort();
+}
+
+#endif
+
+} // namespace nanovlm::kernels
