@@ -122,7 +122,7 @@ std::size_t linear_scratch_floats(int max_in) {
 
 void matmul_nt(const float* a, int lda, const float* b, int ldb, float* c, int ldc, int m, int n,
                int k, float alpha) {
-    if (cpu_has_avx512()) {
+    if (k >= kAvx512MinTerms && cpu_has_avx512()) {
         gemm_nt_avx512(a, lda, b, ldb, c, ldc, m, n, k, alpha);
         return;
     }

@@ -245,7 +245,7 @@ private slots:
     }
 
     // The AVX-512 tiles by themselves (kernels::matmul_nt runs them only on such a CPU): every
-    // edge tile, the masked tail of k, and k long enough to be summed in slices.
+    // edge tile, the masked tail of k, k long enough to be summed in slices, and rows in blocks.
     void gemm_nt_avx512_data() {
         QTest::addColumn<int>("m");
         QTest::addColumn<int>("n");
@@ -257,6 +257,8 @@ private slots:
                 }
             }
         }
+        // Rows in two blocks (232 rows of two 560-term slices each).
+        QTest::addRow("m=300 n=7 k=1100") << 300 << 7 << 1100;
     }
     void gemm_nt_avx512() {
         if (!nanovlm::kernels::cpu_has_avx512()) {
