@@ -129,6 +129,29 @@ QString fail_message(const char* what, double error, double bound) {
         .arg(bound);
 }
 
+// C[m, n] (row stride ldc) against the double reference of alpha · A · Bᵀ: empty when it agrees
+// within kDotTolerance and the ldc padding and the guards are untouched, else what went wrong.
+QString nt_product_mismatch(const char* what, GuardedBuffer& c, const std::vector<float>& a,
+                            int lda, const std::vector<float>& b, int ldb, int ldc, int m, int n,
+                            int k, float alpha) {
+    const auto ref = reference::matmul_nt(a.data(), lda, b.data(), ldb, m, n, k, alpha);
+    const auto abs_a = absolute(a), abs_b = absolute(b);
+    const auto magnitude =
+        reference::matmul_nt(abs_a.data(), lda, abs_b.data(), ldb, m, n, k, std::abs(alpha));
+    const double error = dot_error(c.data(), ref, magnitude, n, ldc);
+    if (error > kDotTolerance) {
+        return dot_message(what, error, kDotTolerance);
+    }
+    for (int i = 0; i < m; ++i) {
+        for (int j = n; j < ldc; ++j) {
+            if (c.data()[std::size_t(i) * ldc + j] != kSentinel) {
+                return QString("%1 wrote into the ldc padding of row %2").arg(what).arg(i);
+            }
+        }
+    }
+    return c.guards_intact() ? QString() : QString("%1 wrote outside C").arg(what);
+}
+
 } // namespace
 
 class TestKernels : public QObject {
@@ -227,21 +250,9 @@ private slots:
         nanovlm::kernels::matmul_nt(a.data(), lda, b.data(), ldb, c.data(), ldc, m, n, k, alpha,
                                     pool);
 
-        const auto ref = reference::matmul_nt(a.data(), lda, b.data(), ldb, m, n, k, alpha);
-        const auto abs_a = absolute(a), abs_b = absolute(b);
-        const auto magnitude =
-            reference::matmul_nt(abs_a.data(), lda, abs_b.data(), ldb, m, n, k, std::abs(alpha));
-        const double error = dot_error(c.data(), ref, magnitude, n, ldc);
-        QVERIFY2(error <= kDotTolerance,
-                 qPrintable(dot_message("matmul_nt", error, kDotTolerance)));
-        for (int i = 0; i < m; ++i) {
-            for (int j = n; j < ldc; ++j) {
-                QVERIFY2(
-                    c.data()[std::size_t(i) * ldc + j] == kSentinel,
-                    qPrintable(QString("matmul_nt wrote into the ldc padding of row %1").arg(i)));
-            }
-        }
-        QVERIFY2(c.guards_intact(), "matmul_nt wrote outside C");
+        const QString mismatch =
+            nt_product_mismatch("matmul_nt", c, a, lda, b, ldb, ldc, m, n, k, alpha);
+        QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
     }
 
     // The AVX-512 tiles by themselves (kernels::matmul_nt runs them only on such a CPU): every
@@ -276,20 +287,20 @@ private slots:
         nanovlm::kernels::gemm_nt_avx512(a.data(), lda, b.data(), ldb, c.data(), ldc, m, n, k,
                                          alpha);
 
-        const auto ref = reference::matmul_nt(a.data(), lda, b.data(), ldb, m, n, k, alpha);
-        const auto abs_a = absolute(a), abs_b = absolute(b);
-        const auto magnitude =
-            reference::matmul_nt(abs_a.data(), lda, abs_b.data(), ldb, m, n, k, alpha);
-        const double error = dot_error(c.data(), ref, magnitude, n, ldc);
-        QVERIFY2(error <= kDotTolerance,
-                 qPrintable(dot_message("gemm_nt_avx512", error, kDotTolerance)));
-        for (int i = 0; i < m; ++i) {
-            for (int j = n; j < ldc; ++j) {
-                QVERIFY2(c.data()[std::size_t(i) * ldc + j] == kSentinel,
-                         qPrintable(QString("wrote into the ldc padding of row %1").arg(i)));
-            }
-        }
-        QVERIFY2(c.guards_intact(), "gemm_nt_avx512 wrote outside C");
+        const QString mismatch =
+            nt_product_mismatch("gemm_nt_avx512", c, a, lda, b, ldb, ldc, m, n, k, alpha);
+        QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    }
+
+    // NANOVLM_AVX512=0 (the *_openblas runs) turns the tiles off; otherwise the CPU decides.
+    void avx512_switch_follows_environment() {
+        const bool off = qgetenv("NANOVLM_AVX512") == "0";
+#if defined(__x86_64__)
+        const bool cpu = __builtin_cpu_supports("avx512f");
+#else
+        const bool cpu = false;
+#endif
+        QCOMPARE(nanovlm::kernels::cpu_has_avx512(), !off && cpu);
     }
 
     // The ViT's per-head use: q, k and v live side by side in one [N, 3·D] qkv buffer, so each
@@ -405,7 +416,9 @@ private slots:
         }
     }
 
-    void layer_norm_data() { norms_data(); }
+    void layer_norm_data() {
+        norms_data();
+    }
     void layer_norm() {
         QFETCH(int, rows);
         QFETCH(int, dim);
@@ -434,7 +447,9 @@ private slots:
         QVERIFY2(y.guards_intact(), "layer_norm wrote outside y");
     }
 
-    void rms_norm_data() { norms_data(); }
+    void rms_norm_data() {
+        norms_data();
+    }
     void rms_norm() {
         QFETCH(int, rows);
         QFETCH(int, dim);
@@ -479,7 +494,9 @@ private slots:
         }
     }
 
-    void gelu_tanh_data() { elementwise_data(); }
+    void gelu_tanh_data() {
+        elementwise_data();
+    }
     void gelu_tanh() {
         QFETCH(int, n);
         QFETCH(int, threads);
@@ -496,7 +513,9 @@ private slots:
         QVERIFY2(error <= 1e-6, qPrintable(fail_message("gelu_tanh", error, 1e-6)));
     }
 
-    void silu_mul_data() { elementwise_data(); }
+    void silu_mul_data() {
+        elementwise_data();
+    }
     void silu_mul() {
         QFETCH(int, n);
         QFETCH(int, threads);
