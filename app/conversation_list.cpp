@@ -1,7 +1,9 @@
 #include "conversation_list.h"
 
 #include "markdown_export.h"
+#include "store_file.h"
 
+#include <QDesktopServices>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -17,18 +19,22 @@ ConversationList::~ConversationList() {
     }
 }
 
+// From the index kept in memory, not by re-reading every chat file at each delete.
 void ConversationList::remove_unused_images() const {
     if (!store_) {
         return;
     }
-    QList<QByteArray> files;
-    for (const ConversationStore::Loaded& loaded : store_->loadAll()) {
-        files.push_back(loaded.bytes);
+    QSet<QString> used = unsaved_pictures_;
+    for (const Entry& e : entries_) {
+        if (!e.pictures) {
+            return; // a file that could not be read may name any picture: keep them all
+        }
+        used.unite(*e.pictures);
     }
     if (undo_) {
-        files.push_back(undo_->bytes);
+        used.unite(*undo_->entry.pictures);
     }
-    store_->removeUnusedImages(files);
+    store_->removeUnusedImages(used);
 }
 
 int ConversationList::rowCount(const QModelIndex& parent) const {
@@ -128,16 +134,22 @@ ConversationList::Entry ConversationList::entry_from(const Conversation& c, cons
     e.updated = c.updated;
     e.turns = int(c.turns.size());
     e.text = c.title.toLower();
+    e.pictures.emplace();
     for (const ConversationTurn& t : c.turns) {
         e.text +=
             QLatin1Char('\n') + t.question.toLower() + QLatin1Char('\n') + t.answer.text.toLower();
+        for (const QString& image : t.images) {
+            e.pictures->insert(QFileInfo(image).fileName());
+        }
     }
     return e;
 }
 
 ConversationList::Entry ConversationList::entry_from(const ConversationStore::Loaded& loaded) {
     if (loaded.conversation) {
-        return entry_from(*loaded.conversation, loaded.path);
+        Entry e = entry_from(*loaded.conversation, loaded.path);
+        e.pictures = loaded.pictures;
+        return e;
     }
     const QFileInfo info(loaded.path);
     Entry e;
@@ -147,6 +159,7 @@ ConversationList::Entry ConversationList::entry_from(const ConversationStore::Lo
     e.updated = info.lastModified();
     e.damaged = true;
     e.problem = loaded.error;
+    e.pictures = loaded.pictures;
     e.text = e.title.toLower();
     return e;
 }
@@ -220,9 +233,23 @@ void ConversationList::upsert(Entry entry) {
     refresh();
 }
 
-bool ConversationList::save(const Conversation& conversation) {
+bool ConversationList::save(Conversation& conversation) {
     if (!store_) {
         return true;
+    }
+    for (ConversationTurn& t : conversation.turns) {
+        for (QString& image : t.images) {
+            if (!store_->storedName(image).isEmpty()) {
+                continue;
+            }
+            if (std::optional<QString> stored = addImage(image)) {
+                image = *stored;
+            } else {
+                // addImage's warning (why the picture is not stored) stays up: a file naming
+                // a picture outside the store would not read back, so nothing is written yet.
+                return false;
+            }
+        }
     }
     QString error;
     if (!store_->save(conversation, &error)) {
@@ -231,7 +258,9 @@ bool ConversationList::save(const Conversation& conversation) {
         return false;
     }
     set_warning({});
-    upsert(entry_from(conversation, store_->pathOf(conversation.id)));
+    Entry entry = entry_from(conversation, store_->pathOf(conversation.id));
+    unsaved_pictures_.subtract(*entry.pictures);
+    upsert(std::move(entry));
     return true;
 }
 
@@ -242,8 +271,12 @@ std::optional<QString> ConversationList::addImage(const QString& file) {
     QString error;
     auto stored = store_->addImage(file, &error);
     if (!stored) {
-        set_warning(tr("A picture cannot be saved with the chat (%1).").arg(error));
+        set_warning(tr("A picture cannot be saved with the chat (%1). The chat is saved once it "
+                       "can be; until then it is kept until you close the app.")
+                        .arg(error));
+        return stored;
     }
+    unsaved_pictures_.insert(QFileInfo(*stored).fileName());
     return stored;
 }
 
@@ -277,13 +310,17 @@ void ConversationList::remove(const QString& id) {
     if (!store_ || i < 0) {
         return;
     }
-    Removed deleted{entries_[std::size_t(i)], {}};
-    QFile file(deleted.entry.path);
-    if (file.open(QIODevice::ReadOnly)) {
-        deleted.bytes = file.readAll();
+    // Undo puts back the exact bytes; a file that cannot be read back in full (too big, not a
+    // file) is deleted without undo rather than restored empty.
+    const std::optional<QByteArray> bytes = read_regular_file(
+        entries_[std::size_t(i)].path, ConversationStore::kMaxChatFileBytes, nullptr);
+    std::optional<Removed> deleted;
+    if (bytes) {
+        deleted = Removed{entries_[std::size_t(i)], *bytes};
+        deleted->entry.pictures = ConversationStore::picturesNamedIn(*bytes);
     }
     QString error;
-    if (!store_->remove(deleted.entry.path, &error)) {
+    if (!store_->remove(entries_[std::size_t(i)].path, &error)) {
         set_warning(tr("The chat cannot be deleted (%1).").arg(error));
         return;
     }
@@ -317,12 +354,32 @@ void ConversationList::undoRemove() {
 bool ConversationList::exportMarkdown(const QString& id, const QUrl& file) {
     const std::optional<Conversation> c = load(id);
     QString error = tr("the chat cannot be read");
-    if (!c ||
-        !export_markdown(*c, file.isLocalFile() ? file.toLocalFile() : file.toString(), &error)) {
+    const std::optional<QString> written =
+        c ? export_markdown(*c, file.isLocalFile() ? file.toLocalFile() : file.toString(), &error)
+          : std::nullopt;
+    if (!written) {
         set_warning(tr("Export failed: %1").arg(error));
         return false;
     }
+    exported_ = *written;
+    emit exportedFileChanged();
     return true;
+}
+
+bool ConversationList::showExportedFile() {
+    const QString folder = QFileInfo(exported_).absolutePath();
+    if (exported_.isEmpty() || !QDesktopServices::openUrl(QUrl::fromLocalFile(folder))) {
+        set_warning(tr("No file manager could show %1.").arg(folder));
+        return false;
+    }
+    return true;
+}
+
+void ConversationList::dismissExportedFile() {
+    if (!exported_.isEmpty()) {
+        exported_.clear();
+        emit exportedFileChanged();
+    }
 }
 
 } // namespace nanovlm::app

@@ -31,6 +31,8 @@ class ConversationList : public QAbstractListModel {
     Q_PROPERTY(QString undoTitle READ undoTitle NOTIFY undoChanged)
     // The chat shown in the window ("" for a new, unsaved chat).
     Q_PROPERTY(QString currentId READ currentId NOTIFY currentIdChanged)
+    // The Markdown file the last export wrote, until dismissed; "" otherwise.
+    Q_PROPERTY(QString exportedFile READ exportedFile NOTIFY exportedFileChanged)
 
 public:
     enum Roles {
@@ -61,6 +63,7 @@ public:
     QString warning() const { return warning_; }
     QString undoTitle() const { return undo_ ? undo_->entry.title : QString(); }
     QString currentId() const { return current_; }
+    QString exportedFile() const { return exported_; }
     void setCurrentId(const QString& id);
 
     // Rereads the folder.
@@ -73,13 +76,18 @@ public:
     Q_INVOKABLE void dismissWarning();
     // Writes FILE.md and FILE_images/ beside it; false (and `warning`) on failure.
     Q_INVOKABLE bool exportMarkdown(const QString& id, const QUrl& file);
+    // Opens the exported file's folder in the file manager; false (and `warning`) without one.
+    Q_INVOKABLE bool showExportedFile();
+    Q_INVOKABLE void dismissExportedFile();
     Q_INVOKABLE int rowOf(const QString& id) const;
     Q_INVOKABLE QString idAt(int row) const;
 
     // For the controller. Each returns false / nullopt and sets `warning` on failure; without a
     // folder they do nothing and succeed.
     bool enabled() const { return store_.has_value(); }
-    bool save(const Conversation& conversation);
+    // Stores first any picture that could not be stored before (its path becomes the stored
+    // file's): until every picture is stored the chat is not written and the warning stays.
+    bool save(Conversation& conversation);
     std::optional<QString> addImage(const QString& file);
     std::optional<Conversation> load(const QString& id);
 
@@ -90,6 +98,7 @@ signals:
     void warningChanged();
     void undoChanged();
     void currentIdChanged();
+    void exportedFileChanged();
     // The open chat must follow these (ChatController): it holds its own copy.
     void renamed(const QString& id, const QString& title);
     void removed(const QString& id);
@@ -104,6 +113,9 @@ private:
         bool damaged = false;
         QString problem;
         QString text; // title, questions and answers, lower case, for the search
+        // The stored pictures the file names; nullopt: the file could not be read, so its
+        // pictures are unknown and none may be cleaned up.
+        std::optional<QSet<QString>> pictures;
     };
     struct Removed {
         Entry entry;
@@ -124,7 +136,10 @@ private:
     QString search_;
     QString warning_;
     QString current_;
+    QString exported_;
     std::optional<Removed> undo_;
+    // Pictures stored for a chat that has not been saved since: not yet named by any file.
+    QSet<QString> unsaved_pictures_;
 };
 
 } // namespace nanovlm::app

@@ -1,12 +1,12 @@
 #include "conversation_store.h"
 
 #include "conversation_json.h"
+#include "store_file.h"
 
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QSet>
 #include <QStandardPaths>
 
@@ -48,41 +48,37 @@ QString ConversationStore::pathOf(const QString& id) const {
 }
 
 bool ConversationStore::write(const QString& path, const QByteArray& bytes, QString* error) const {
-    if (!QDir().mkpath(QFileInfo(path).path())) {
-        set(error, QStringLiteral("cannot create the folder %1").arg(QFileInfo(path).path()));
-        return false;
-    }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        set(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-        return false;
-    }
-    if (file.write(bytes) != bytes.size() || !file.commit()) {
-        set(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-        return false;
-    }
-    return true;
+    return write_file_atomically(path, bytes, error);
+}
+
+QString ConversationStore::storedName(const QString& path) const {
+    const QFileInfo info(path);
+    return QDir::cleanPath(info.absolutePath()) == QDir::cleanPath(images().absolutePath())
+               ? info.fileName()
+               : QString();
 }
 
 std::optional<QString> ConversationStore::addImage(const QString& path, QString* error) const {
-    QFile source(path);
-    if (!source.open(QIODevice::ReadOnly)) {
-        set(error, QStringLiteral("cannot read %1: %2").arg(path, source.errorString()));
+    QString problem;
+    const std::optional<QByteArray> bytes = read_regular_file(path, kMaxPictureBytes, &problem);
+    if (!bytes) {
+        set(error, QStringLiteral("%1: %2").arg(path, problem));
         return std::nullopt;
     }
-    const QByteArray bytes = source.readAll();
     const QString hash =
-        QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+        QString::fromLatin1(QCryptographicHash::hash(*bytes, QCryptographicHash::Sha256).toHex());
     QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix.isEmpty() || suffix.size() > 5 || !safe_id(suffix)) {
         suffix = QStringLiteral("img"); // the decoder reads the bytes, not the name
     }
     const QString stored =
         root_.filePath(kImages + QLatin1Char('/') + hash + QLatin1Char('.') + suffix);
-    if (QFileInfo(stored).size() == bytes.size()) {
+    // Only a regular file of the store counts as stored: a symlink in its place is replaced.
+    const QFileInfo existing(stored);
+    if (!existing.isSymLink() && existing.isFile() && existing.size() == bytes->size()) {
         return stored; // the same bytes were asked about before
     }
-    if (!write(stored, bytes, error)) {
+    if (!write(stored, *bytes, error)) {
         return std::nullopt;
     }
     return stored;
@@ -93,7 +89,24 @@ bool ConversationStore::save(const Conversation& conversation, QString* error) c
         set(error, QStringLiteral("invalid chat id \"%1\"").arg(conversation.id));
         return false;
     }
-    return write(pathOf(conversation.id), conversation_to_json(conversation, images()), error);
+    for (const ConversationTurn& turn : conversation.turns) {
+        for (const QString& image : turn.images) {
+            if (storedName(image).isEmpty()) {
+                set(error, QStringLiteral("the picture %1 is not in the image store %2 yet")
+                               .arg(image, images().path()));
+                return false;
+            }
+        }
+    }
+    const QByteArray bytes = conversation_to_json(conversation, images());
+    // Whatever else could make the file unreadable (a stored picture deleted meanwhile) keeps
+    // the last good file rather than replacing it by one that reads back as damaged.
+    QString problem;
+    if (!conversation_from_json(bytes, images(), &problem)) {
+        set(error, QStringLiteral("the chat would not read back: %1").arg(problem));
+        return false;
+    }
+    return write(pathOf(conversation.id), bytes, error);
 }
 
 bool ConversationStore::restore(const QString& path, const QByteArray& bytes,
@@ -104,13 +117,12 @@ bool ConversationStore::restore(const QString& path, const QByteArray& bytes,
 ConversationStore::Loaded ConversationStore::load(const QString& path) const {
     Loaded out;
     out.path = path;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        out.error = QStringLiteral("cannot read: %1").arg(file.errorString());
+    const std::optional<QByteArray> bytes = read_regular_file(path, kMaxChatFileBytes, &out.error);
+    if (!bytes) {
         return out;
     }
-    out.bytes = file.readAll();
-    out.conversation = conversation_from_json(out.bytes, images(), &out.error);
+    out.pictures = picturesNamedIn(*bytes);
+    out.conversation = conversation_from_json(*bytes, images(), &out.error);
     if (out.conversation && out.conversation->id != QFileInfo(path).completeBaseName()) {
         out.error = QStringLiteral("file.id: \"%1\" does not match the file name")
                         .arg(out.conversation->id);
@@ -122,7 +134,10 @@ ConversationStore::Loaded ConversationStore::load(const QString& path) const {
 QList<ConversationStore::Loaded> ConversationStore::loadAll() const {
     QList<Loaded> out;
     const QDir chats(root_.filePath(kChats));
-    const QStringList files = chats.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    // Not only files: a folder or a pipe named like a chat is listed damaged, not hidden.
+    const QStringList files =
+        chats.entryList({QStringLiteral("*.json")},
+                        QDir::Files | QDir::Dirs | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
     for (const QString& name : files) {
         out.push_back(load(chats.filePath(name)));
     }
@@ -141,16 +156,17 @@ bool ConversationStore::remove(const QString& path, QString* error) const {
     return true;
 }
 
-int ConversationStore::removeUnusedImages(const QList<QByteArray>& chat_files) const {
-    // Names are searched for in the raw bytes, so that a damaged file still keeps its pictures.
+QSet<QString> ConversationStore::picturesNamedIn(const QByteArray& chat_file) {
     static const QRegularExpression kName(QStringLiteral("[0-9a-f]{64}\\.[a-z0-9]{1,5}"));
-    QSet<QString> used;
-    for (const QByteArray& bytes : chat_files) {
-        auto matches = kName.globalMatch(QString::fromUtf8(bytes));
-        while (matches.hasNext()) {
-            used.insert(matches.next().captured());
-        }
+    QSet<QString> names;
+    auto matches = kName.globalMatch(QString::fromUtf8(chat_file));
+    while (matches.hasNext()) {
+        names.insert(matches.next().captured());
     }
+    return names;
+}
+
+int ConversationStore::removeUnusedImages(const QSet<QString>& used) const {
     int removed = 0;
     const QDir dir = images();
     for (const QString& name : dir.entryList(QDir::Files)) {

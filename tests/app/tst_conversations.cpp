@@ -293,7 +293,7 @@ private slots:
         ConversationList list;
         list.setFolder(dir.path());
         const ConversationStore store(dir.path());
-        const Conversation chat = sample_chat(store, "unsaved");
+        Conversation chat = sample_chat(store, "unsaved");
         QSignalSpy warned(&list, &ConversationList::warningChanged);
 
         // The chats folder's place is taken by a file: the folder cannot be made.
@@ -332,7 +332,7 @@ private slots:
         ConversationList list;
         list.setFolder(dir.path());
         const ConversationStore store(dir.path());
-        const Conversation bigger = sample_chat(store, "read-only");
+        Conversation bigger = sample_chat(store, "read-only");
         QVERIFY(QDir(dir.path()).mkdir("chats"));
         // Root writes anyway, so this case is skipped when run as root.
         QFile::setPermissions(dir.filePath("chats"), QFile::ReadOwner | QFile::ExeOwner);
@@ -500,7 +500,8 @@ private slots:
         ConversationList list;
         list.setFolder(dir.filePath("store"));
         const ConversationStore store(dir.filePath("store"));
-        QVERIFY(list.save(sample_chat(store, "chat")));
+        Conversation chat = sample_chat(store, "chat");
+        QVERIFY(list.save(chat));
         QVERIFY(list.exportMarkdown("chat", QUrl::fromLocalFile(dir.filePath("out/Birds"))));
         const QString md = QString::fromUtf8(read_all(dir.filePath("out/Birds.md")));
         QVERIFY(md.startsWith("# What is in this picture?\n"));
