@@ -1,9 +1,13 @@
 // `nanovlm-chat`: the desktop chat. Parses the command line, then hands over to the QML module
 // NanoVlm.Ui; everything else lives in nanovlm_app (ChatController and its worker thread).
 
+#include "attachment_model.h"
 #include "build_info.h"
+#include "chat_controller.h"
 #include "conversation_store.h"
+#include "local_only_network.h"
 #include "quit_on_signal.h"
+#include "single_instance.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -12,8 +16,11 @@
 #include <QPalette>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
+#include <QQuickWindow>
 #include <QUrl>
+
 #include <QtQml/qqmlextensionplugin.h> // Q_IMPORT_QML_PLUGIN
+#include <optional>
 
 // The QML modules are static libraries; these pull in their type registrations.
 Q_IMPORT_QML_PLUGIN(NanoVlm_AppPlugin)
@@ -98,6 +105,34 @@ int main(int argc, char** argv) {
         };
     }
 
+    const QString chats_folder = parser.isSet("chats") ? absolute(parser.value("chats"))
+                                 : parser.isSet("ask")
+                                     ? QString()
+                                     : nanovlm::app::ConversationStore::defaultFolder();
+    // One window per chats folder: a second would overwrite the first one's turns.
+    std::optional<nanovlm::app::SingleInstance> instance;
+    if (!chats_folder.isEmpty()) {
+        instance.emplace(chats_folder);
+        QString error;
+        switch (instance->claim(files, &error)) {
+        case nanovlm::app::SingleInstance::Claim::First:
+            break;
+        case nanovlm::app::SingleInstance::Claim::HandedOver:
+            if (parser.isSet("ask")) { // a script cannot run in another process's window
+                qCritical("nanovlm-chat: another nanovlm-chat uses the chats folder %s; a "
+                          "scripted run needs its own (--chats DIR)",
+                          qPrintable(chats_folder));
+                return 2;
+            }
+            qInfo("nanovlm-chat: handed over to the nanovlm-chat already running on %s",
+                  qPrintable(chats_folder));
+            return 0;
+        case nanovlm::app::SingleInstance::Claim::Failed:
+            qCritical("nanovlm-chat: %s", qPrintable(error));
+            return 1;
+        }
+    }
+
     // Material: a complete light and dark look whose colours Main.qml sets from our Theme.
     QQuickStyle::setStyle(QStringLiteral("Material"));
     // Markdown links take their colour from the application palette when an answer is parsed;
@@ -108,6 +143,7 @@ int main(int argc, char** argv) {
     nanovlm::app::QuitOnSignal quit_on_signal;
 
     QQmlApplicationEngine engine;
+    nanovlm::app::install_local_only_network(engine);
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.setInitialProperties({
         {"initialModel", absolute(parser.value("model"))},
@@ -115,9 +151,7 @@ int main(int argc, char** argv) {
         {"themeOverride", theme == "system" ? QString() : theme},
         {"initialAttachments", files},
         {"script", script},
-        {"chatsFolder", parser.isSet("chats") ? absolute(parser.value("chats"))
-                        : parser.isSet("ask") ? QString()
-                                              : nanovlm::app::ConversationStore::defaultFolder()},
+        {"chatsFolder", chats_folder},
     });
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreated, &app,
@@ -128,5 +162,28 @@ int main(int argc, char** argv) {
         },
         Qt::QueuedConnection);
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/NanoVlm/Ui/Main.qml")));
+    if (instance && !engine.rootObjects().isEmpty()) {
+        QObject* root = engine.rootObjects().constFirst();
+        QObject::connect(&*instance, &nanovlm::app::SingleInstance::activated, root,
+                         [root](const QStringList& handed) {
+                             auto* controller = root->findChild<nanovlm::app::ChatController*>();
+                             if (controller == nullptr) {
+                                 return;
+                             }
+                             for (const QString& file : handed) {
+                                 controller->attachments()->addFile(file);
+                             }
+                             if (auto* window = qobject_cast<QQuickWindow*>(root)) {
+                                 window->setWindowStates(window->windowStates() &
+                                                         ~Qt::WindowMinimized);
+                                 window->show();
+                                 window->raise();
+                                 window->requestActivate();
+                             }
+                             qInfo("nanovlm-chat: activated by another launch: %lld file(s) "
+                                   "handed over, %d attached",
+                                   qsizetype(handed.size()), controller->attachments()->count());
+                         });
+    }
     return app.exec();
 }
