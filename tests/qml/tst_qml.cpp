@@ -2,6 +2,7 @@
 // a throwaway settings folder and a throwaway Hugging Face cache (the model picker lists it).
 
 #include "../hub_cache_fixture.h"
+#include "local_only_network.h"
 
 #include <QQmlEngine>
 #include <QQuickStyle>
@@ -44,6 +45,7 @@ public slots:
     }
     void qmlEngineAvailable(QQmlEngine* engine) {
         engine->addImportPath(QStringLiteral("qrc:/qt/qml")); // Qt 6.4 does not by default
+        nanovlm::app::install_local_only_network(*engine);    // as nanovlm-chat: nothing is fetched
     }
 
 private:

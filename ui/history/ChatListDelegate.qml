@@ -89,6 +89,7 @@ ItemDelegate {
             Label {
                 Layout.fillWidth: true
                 text: row.title
+                textFormat: Text.PlainText // a question's <img src=…> must not be fetched
                 elide: Text.ElideRight
                 font.pixelSize: 14
                 font.weight: row.current ? Font.DemiBold : Font.Normal
@@ -99,6 +100,7 @@ ItemDelegate {
                 text: row.damaged ? qsTr("Damaged: %1").arg(row.problem)
                                   : row.turnCount === 1 ? qsTr("%1 · 1 question").arg(row.when(row.updated))
                                   : qsTr("%1 · %2 questions").arg(row.when(row.updated)).arg(row.turnCount)
+                textFormat: Text.PlainText // the problem names a file, which may look like HTML
                 elide: Text.ElideRight
                 font.pixelSize: Theme.fontSmall
                 color: row.damaged ? Theme.error : Theme.textMuted

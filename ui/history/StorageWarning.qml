@@ -34,6 +34,7 @@ Rectangle {
         Label {
             Layout.fillWidth: true
             text: banner.conversations.warning
+            textFormat: Text.PlainText // names files and folders, which may look like HTML
             wrapMode: Text.Wrap
             font.pixelSize: Theme.fontSmall + 1
             color: Theme.error
