@@ -3,7 +3,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QImageReader>
 #include <QSaveFile>
+#include <QUrl>
 
 namespace nanovlm::app {
 namespace {
@@ -26,9 +28,21 @@ QString state_note(const AnswerRecord& a) {
     return {};
 }
 
+// Copies a picture as the chat shows it: a photo whose EXIF says "rotate" is written turned
+// (most Markdown viewers ignore EXIF), any other file byte for byte.
+bool copy_upright(const QString& image, const QString& target) {
+    QImageReader reader(image);
+    if (reader.canRead() && reader.transformation() != QImageIOHandler::TransformationNone) {
+        reader.setAutoTransform(true);
+        const QImage upright = reader.read();
+        return !upright.isNull() && upright.save(target, "PNG");
+    }
+    return QFile::copy(image, target);
+}
+
 } // namespace
 
-bool export_markdown(const Conversation& c, const QString& file, QString* error) {
+std::optional<QString> export_markdown(const Conversation& c, const QString& file, QString* error) {
     QString path = file;
     if (!path.endsWith(QStringLiteral(".md"), Qt::CaseInsensitive)) {
         path += QStringLiteral(".md");
@@ -44,18 +58,24 @@ bool export_markdown(const Conversation& c, const QString& file, QString* error)
         for (const QString& image : t.images) {
             if (!images.exists() && !QDir().mkpath(images.path())) {
                 *error = QStringLiteral("cannot create the folder %1").arg(images.path());
-                return false;
+                return std::nullopt;
             }
-            const QString name = QStringLiteral("%1.%2")
-                                     .arg(++picture, 2, 10, QLatin1Char('0'))
-                                     .arg(QFileInfo(image).suffix());
+            const bool turned =
+                QImageReader(image).transformation() != QImageIOHandler::TransformationNone;
+            const QString name =
+                QStringLiteral("%1.%2")
+                    .arg(++picture, 2, 10, QLatin1Char('0'))
+                    .arg(turned ? QStringLiteral("png") : QFileInfo(image).suffix());
             const QString target = images.filePath(name);
             QFile::remove(target); // an earlier export of the same name
-            if (!QFile::copy(image, target)) {
+            if (!copy_upright(image, target)) {
                 *error = QStringLiteral("cannot copy %1 to %2").arg(image, target);
-                return false;
+                return std::nullopt;
             }
-            md += QStringLiteral("![picture %1](%2/%3)\n\n").arg(picture).arg(image_folder, name);
+            const QByteArray link =
+                QUrl::toPercentEncoding(image_folder + QLatin1Char('/') + name, "/");
+            md +=
+                QStringLiteral("![picture %1](%2)\n\n").arg(picture).arg(QString::fromLatin1(link));
         }
         md += t.question + QStringLiteral("\n\n");
         const AnswerRecord& a = t.answer;
@@ -76,9 +96,9 @@ bool export_markdown(const Conversation& c, const QString& file, QString* error)
     const QByteArray bytes = md.toUtf8();
     if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit()) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, out.errorString());
-        return false;
+        return std::nullopt;
     }
-    return true;
+    return path;
 }
 
 } // namespace nanovlm::app

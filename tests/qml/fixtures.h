@@ -29,6 +29,9 @@ public:
     Q_INVOKABLE QUrl badImage(const QString& name) const {
         return QUrl::fromLocalFile(root() + "/bad_images/" + name);
     }
+    Q_INVOKABLE QUrl fixture(const QString& relative) const {
+        return QUrl::fromLocalFile(root() + "/" + relative);
+    }
     // A new, empty folder for saved chats, removed when the tests end (never the user's own).
     Q_INVOKABLE QString newChatsFolder() {
         const QString path = scratch_.filePath(QStringLiteral("chats-%1").arg(++folders_));

@@ -33,6 +33,7 @@ Item {
         sourceSize.width: Math.ceil(thumb.width * 2)
         sourceSize.height: Math.ceil(thumb.height * 2)
         fillMode: thumb.fit ? Image.PreserveAspectFit : Image.PreserveAspectCrop
+        autoTransform: true // a portrait photo's EXIF orientation, as the model reads it
         asynchronous: true
         smooth: true
         mipmap: true

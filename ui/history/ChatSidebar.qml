@@ -137,6 +137,7 @@ Rectangle {
                 text: sidebar.conversations.searchText.length > 0 ? qsTr("No chat mentions “%1”.").arg(sidebar.conversations.searchText)
                     : sidebar.conversations.folder.length > 0 ? qsTr("Your chats will be listed here.")
                     : qsTr("Chats are not saved in this window.")
+                textFormat: Text.PlainText
             }
         }
 
@@ -155,6 +156,7 @@ Rectangle {
                 Label {
                     Layout.fillWidth: true
                     text: qsTr("Deleted “%1”").arg(sidebar.conversations.undoTitle)
+                    textFormat: Text.PlainText
                     elide: Text.ElideRight
                     font.pixelSize: Theme.fontSmall
                     color: Theme.text
@@ -168,6 +170,49 @@ Rectangle {
                 }
             }
         }
+
+        // Where the last export went.
+        Rectangle {
+            objectName: "exportedBar"
+            Layout.fillWidth: true
+            Layout.preferredHeight: exportedRow.implicitHeight + 12
+            visible: sidebar.conversations.exportedFile.length > 0
+            radius: Theme.radiusSmall
+            color: Theme.surfaceMuted
+            RowLayout {
+                id: exportedRow
+                anchors.fill: parent
+                anchors.leftMargin: 10
+                spacing: 4
+                Label {
+                    Layout.fillWidth: true
+                    text: qsTr("Exported to %1").arg(sidebar.conversations.exportedFile)
+                    textFormat: Text.PlainText
+                    elide: Text.ElideMiddle
+                    font.pixelSize: Theme.fontSmall
+                    color: Theme.text
+                    ToolTip.visible: exportedHover.hovered
+                    ToolTip.text: sidebar.conversations.exportedFile
+                    HoverHandler { id: exportedHover }
+                }
+                Button {
+                    objectName: "showExportButton"
+                    text: qsTr("Show in folder")
+                    flat: true
+                    font.pixelSize: Theme.fontSmall
+                    onClicked: sidebar.conversations.showExportedFile()
+                }
+                IconButton {
+                    objectName: "dismissExportButton"
+                    implicitWidth: 28
+                    implicitHeight: 28
+                    iconSize: 15
+                    iconName: "x"
+                    tip: qsTr("Dismiss")
+                    onClicked: sidebar.conversations.dismissExportedFile()
+                }
+            }
+        }
     }
 
     FileDialog {
@@ -175,6 +220,7 @@ Rectangle {
         property string chatId
         title: qsTr("Export the chat to Markdown")
         fileMode: FileDialog.SaveFile
+        acceptLabel: qsTr("Export")
         currentFolder: Platform.StandardPaths.writableLocation(Platform.StandardPaths.DocumentsLocation)
         defaultSuffix: "md"
         nameFilters: [qsTr("Markdown (*.md)")]
