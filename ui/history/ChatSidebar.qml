@@ -175,41 +175,47 @@ Rectangle {
         Rectangle {
             objectName: "exportedBar"
             Layout.fillWidth: true
-            Layout.preferredHeight: exportedRow.implicitHeight + 12
+            Layout.preferredHeight: exportedColumn.implicitHeight + 12
             visible: sidebar.conversations.exportedFile.length > 0
             radius: Theme.radiusSmall
             color: Theme.surfaceMuted
-            RowLayout {
-                id: exportedRow
+            ColumnLayout {
+                id: exportedColumn
                 anchors.fill: parent
                 anchors.leftMargin: 10
-                spacing: 4
-                Label {
+                anchors.topMargin: 6
+                anchors.bottomMargin: 6
+                spacing: 0
+                RowLayout {
                     Layout.fillWidth: true
-                    text: qsTr("Exported to %1").arg(sidebar.conversations.exportedFile)
-                    textFormat: Text.PlainText
-                    elide: Text.ElideMiddle
-                    font.pixelSize: Theme.fontSmall
-                    color: Theme.text
-                    ToolTip.visible: exportedHover.hovered
-                    ToolTip.text: sidebar.conversations.exportedFile
-                    HoverHandler { id: exportedHover }
+                    Label {
+                        Layout.fillWidth: true
+                        text: qsTr("Exported to %1").arg(sidebar.conversations.exportedFile)
+                        textFormat: Text.PlainText
+                        wrapMode: Text.WrapAnywhere
+                        maximumLineCount: 3
+                        elide: Text.ElideLeft
+                        font.pixelSize: Theme.fontSmall
+                        color: Theme.text
+                    }
+                    IconButton {
+                        objectName: "dismissExportButton"
+                        Layout.alignment: Qt.AlignTop
+                        implicitWidth: 28
+                        implicitHeight: 28
+                        iconSize: 15
+                        iconName: "x"
+                        tip: qsTr("Dismiss")
+                        onClicked: sidebar.conversations.dismissExportedFile()
+                    }
                 }
                 Button {
                     objectName: "showExportButton"
                     text: qsTr("Show in folder")
                     flat: true
                     font.pixelSize: Theme.fontSmall
+                    font.capitalization: Font.MixedCase
                     onClicked: sidebar.conversations.showExportedFile()
-                }
-                IconButton {
-                    objectName: "dismissExportButton"
-                    implicitWidth: 28
-                    implicitHeight: 28
-                    iconSize: 15
-                    iconName: "x"
-                    tip: qsTr("Dismiss")
-                    onClicked: sidebar.conversations.dismissExportedFile()
                 }
             }
         }
