@@ -40,9 +40,15 @@ Rectangle {
             Accessible.name: qsTr("Model: %1. Choose another").arg(title.text)
             onClicked: header.modelPickerRequested()
 
+            focusPolicy: Qt.StrongFocus
+            Keys.onSpacePressed: header.modelPickerRequested()
             background: Rectangle {
                 radius: Theme.radius
                 color: modelButton.hovered ? Theme.surfaceMuted : "transparent"
+                FocusRing {
+                    anchors.margins: 0
+                    shown: modelButton.visualFocus
+                }
             }
             contentItem: RowLayout {
                 spacing: 6
@@ -94,6 +100,7 @@ Rectangle {
         Item { Layout.fillWidth: true }
 
         IconButton {
+            objectName: "headerNewChatButton"
             iconName: "edit"
             tip: qsTr("New chat (Ctrl+N)")
             enabled: header.controller.messages.count > 0
