@@ -68,7 +68,7 @@ Item {
             ChatHeader {
                 id: header
                 anchors.fill: parent
-                anchors.leftMargin: showSidebarButton.visible ? showSidebarButton.width + 12 : 0
+                leftInset: showSidebarButton.visible ? showSidebarButton.width + 12 : 0
                 controller: screen.controller
                 onModelPickerRequested: modelPicker.open()
                 onSettingsRequested: settingsPanel.open()

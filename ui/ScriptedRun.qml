@@ -146,6 +146,13 @@ Item {
         }
     }
 
+    // "… · about 4 s left", once the frame shows it.
+    Timer {
+        id: estimateDrawn
+        interval: 200
+        onTriggered: run.shoot("estimate")
+    }
+
     Connections {
         target: run.controller
         function onModelReady() { run.start() }
@@ -185,8 +192,9 @@ Item {
                     && messages.data(topLeft, MessageModel.ProgressRole) > 0.6)
                 run.shoot("progress")
             if (roles.indexOf(MessageModel.StatusRole) >= 0
-                    && String(messages.data(topLeft, MessageModel.StatusRole)).indexOf(" left") >= 0)
-                run.shoot("estimate")
+                    && String(messages.data(topLeft, MessageModel.StatusRole)).indexOf(" left") >= 0
+                    && !run.taken["estimate"])
+                estimateDrawn.start()
             if (roles.indexOf(MessageModel.TextRole) >= 0) {
                 if (!run.sawText) {
                     run.sawText = true

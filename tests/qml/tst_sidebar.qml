@@ -116,10 +116,14 @@ TestCase {
         verify(!sidebar.visible)
         const show = findChild(screen, "showSidebarButton")
         tryVerify(() => show.visible && show.width > 0 && show.mapToItem(screen, 0, 0).x >= 0)
-        // Not under the (opaque) header: it starts right of the button.
+        // Not under the (opaque) header: the header's content (the app mark first) starts right
+        // of the button, and the button is drawn over the header.
         const header = Array.from(show.parent.children).find(c => c !== show && c.visible)
-        tryVerify(() => header.mapToItem(screen, 0, 0).x >= show.mapToItem(screen, show.width, 0).x,
+        const mark = header.children[0].children[0]
+        tryVerify(() => mark.mapToItem(screen, 0, 0).x >= show.mapToItem(screen, show.width, 0).x,
                   2000, "the header makes room for the button")
+        const siblings = Array.from(show.parent.children)
+        verify(siblings.indexOf(show) > siblings.indexOf(header), "the button is above the header")
         mouseClick(show)
         verify(sidebar.visible, "the header's button shows the list again")
         mouseClick(findChild(screen, "collapseSidebarButton"))

@@ -11,6 +11,9 @@ Rectangle {
 
     required property ChatController controller
 
+    // Room kept at the left for a button laid over the header (ChatScreen's show-list button).
+    property int leftInset: 0
+
     signal modelPickerRequested()
     signal settingsRequested()
 
@@ -19,7 +22,7 @@ Rectangle {
 
     RowLayout {
         anchors.fill: parent
-        anchors.leftMargin: 16
+        anchors.leftMargin: 16 + header.leftInset
         anchors.rightMargin: 12
         spacing: 10
 
