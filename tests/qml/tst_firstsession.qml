@@ -138,6 +138,15 @@ TestCase {
         screen.modelPicker.close()
     }
 
+    // The folders added are remembered (in the tests' own settings): other tests list the
+    // picker's entries, so none may stay behind.
+    function cleanup() {
+        const catalog = Qt.createQmlObject("import NanoVlm.App; ModelCatalog {}", test)
+        for (const folder of catalog.folders)
+            catalog.removeFolder(folder)
+        catalog.destroy()
+    }
+
     // Defect 4 and 9: a failed load leaves the working model in place, and its error goes once
     // a model loads.
     function test_aFailedLoadKeepsTheWorkingModel() {
