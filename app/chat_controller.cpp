@@ -9,6 +9,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <cmath>
 
 namespace nanovlm::app {
 namespace {
@@ -138,8 +139,11 @@ void ChatController::loadModel(const QString& directory, const QString& tokenize
         return;
     }
     stop(); // the old answer cannot go on with another model's session
-    // The worker drops the old session when it loads; the chat on screen stays.
+    // The worker drops the old session once the new model loaded; the chat on screen stays.
     switching_mid_chat_ = messages_.count() > 0;
+    if (model_state_ == Ready) {
+        working_ = WorkingModel{model_, demo_};
+    }
     model_ = {};
     model_.directory = dir;
     model_.name = QString::fromStdString(checkpoint_display_name(dir.toStdString()));
@@ -176,6 +180,13 @@ void ChatController::on_model_loaded(const ModelSummary& summary) {
     if (--pending_loads_ > 0) {
         return; // another folder was chosen meanwhile; its result decides
     }
+    working_.reset();
+    for (auto row = load_error_rows_.crbegin(); row != load_error_rows_.crend(); ++row) {
+        if (messages_.kindAt(*row) == MessageModel::ErrorMessage) {
+            messages_.remove(*row);
+        }
+    }
+    load_error_rows_.clear();
     model_ = summary;
     demo_ = read_demo_info(summary.directory);
     if (demo_) {
@@ -198,8 +209,19 @@ void ChatController::on_model_failed(const QString& message) {
         return;
     }
     model_error_ = message;
+    if (working_) { // the worker still has it: the chat goes on with it
+        const QString failed = model_.name;
+        model_ = working_->model;
+        demo_ = std::move(working_->demo);
+        working_.reset();
+        switching_mid_chat_ = false;
+        set_model_state(Ready);
+        load_error_rows_.push_back(messages_.appendError(
+            tr("Could not load %1, so %2 stays in use.\n\n%3").arg(failed, model_.name, message)));
+        return;
+    }
     set_model_state(Failed);
-    messages_.appendError(message);
+    load_error_rows_.push_back(messages_.appendError(message));
 }
 
 bool ChatController::send(const QString& question) {
@@ -264,6 +286,7 @@ void ChatController::start(ChatRequest request, int row) {
                           : WorkProgress::Stage::PreparingImages;
     progress_.image_count = int(request.images.size());
     active_clock_.start();
+    encoding_ = {};
     update_status();
     status_timer_.start();
     emit busyChanged();
@@ -291,6 +314,7 @@ void ChatController::newChat() {
     abandon_active();
     recorder_.reset();
     messages_.clear();
+    load_error_rows_.clear();
     last_question_.clear();
     last_images_.clear();
     attempt_ = 0;
@@ -319,6 +343,7 @@ bool ChatController::openConversation(const QString& id) {
 
 void ChatController::show(const Conversation& conversation) {
     messages_.clear();
+    load_error_rows_.clear();
     last_question_.clear();
     last_images_.clear();
     attempt_ = 0;
@@ -354,6 +379,10 @@ void ChatController::copyMessage(int row) const {
     QGuiApplication::clipboard()->setText(messages_.textAt(row));
 }
 
+void ChatController::copyText(const QString& text) const {
+    QGuiApplication::clipboard()->setText(text);
+}
+
 void ChatController::finish_active() {
     status_timer_.stop();
     active_request_ = 0;
@@ -367,6 +396,16 @@ void ChatController::on_progress(quint64 request, const WorkProgress& progress) 
         return;
     }
     progress_ = progress;
+    if (progress.stage == WorkProgress::Stage::EncodingImage) {
+        if (encoding_.started_ms < 0) {
+            encoding_.started_ms = active_clock_.elapsed();
+        }
+        if (progress.image != encoding_.image) {
+            encoding_.tiles_before += encoding_.image >= 0 ? encoding_.last_tile_count : 0;
+            encoding_.image = progress.image;
+        }
+        encoding_.last_tile_count = progress.tile_count;
+    }
     update_status();
 }
 
@@ -393,6 +432,19 @@ void ChatController::update_status() {
                                   : tr("Encoding image, tile %1/%2").arg(tile).arg(p.tile_count);
         if (p.tile_count > 0 && p.image_count > 0) {
             fraction = (p.image + double(p.tile) / p.tile_count) / p.image_count;
+        }
+        // From the time the tiles encoded so far took; shown once the wait is worth telling.
+        const int encoded = encoding_.tiles_before + p.tile;
+        if (encoded > 0 && encoding_.started_ms >= 0) {
+            const double per_tile =
+                double(active_clock_.elapsed() - encoding_.started_ms) / 1000.0 / encoded;
+            const double left = per_tile * (p.tile_count - p.tile);
+            if (left >= 2.0) {
+                messages_.setStatus(active_row_,
+                                    tr("%1 · about %2 s left").arg(stage).arg(std::ceil(left)),
+                                    fraction);
+                return;
+            }
         }
         break;
     }

@@ -106,6 +106,7 @@ public:
     // as damaged). A follow-up continues it: the worker rebuilds its transcript first.
     Q_INVOKABLE bool openConversation(const QString& id);
     Q_INVOKABLE void copyMessage(int row) const;
+    Q_INVOKABLE void copyText(const QString& text) const;
 
 signals:
     void modelChanged();
@@ -142,6 +143,15 @@ private:
     std::optional<DemoInfo> demo_;
     QString model_error_;
     QString pending_tokenizer_;
+    // The model that worked before the load in progress; the worker keeps it, and it comes
+    // back when the new one fails.
+    struct WorkingModel {
+        ModelSummary model;
+        std::optional<DemoInfo> demo;
+    };
+    std::optional<WorkingModel> working_;
+    // Rows of "could not load" errors in the chat on screen: gone once a model loads.
+    QList<int> load_error_rows_;
     int pending_loads_ = 0; // loads queued on the worker; only the last one's result counts
     bool switching_mid_chat_ = false; // the load replaces a model the chat already used
     double load_progress_ = 0;
@@ -155,6 +165,14 @@ private:
     QElapsedTimer active_clock_;
     QTimer status_timer_; // refreshes the "… · 1.2 s" while no token has come
     WorkProgress progress_;
+    // Image encoding so far, for "about 40 s left": when its first tile began, and the tiles
+    // of earlier images already encoded.
+    struct EncodingClock {
+        qint64 started_ms = -1;
+        int image = -1;
+        int tiles_before = 0;
+        int last_tile_count = 0;
+    } encoding_;
 
     // The last question, kept to answer it again.
     QString last_question_;

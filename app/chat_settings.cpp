@@ -32,7 +32,10 @@ ChatSettings::ChatSettings(QObject* parent)
       theme_(Theme(std::clamp(store_.value("appearance/theme", int(SystemTheme)).toInt(),
                               int(SystemTheme), int(DarkTheme)))),
       last_model_(store_.value("model/lastDirectory").toString()),
-      last_tokenizer_(store_.value("model/lastTokenizer").toString()) {}
+      last_tokenizer_(store_.value("model/lastTokenizer").toString()),
+      chat_list_shown_(store_.value("window/chatListShown", true).toBool()),
+      window_geometry_(store_.value("window/geometry").toRect()),
+      last_chat_(store_.value("window/lastChat").toString()) {}
 
 template <typename T> void ChatSettings::store(T& field, const T& value, const char* key) {
     if (field == value) {
@@ -85,6 +88,16 @@ void ChatSettings::setLastModel(const QString& value) {
 }
 void ChatSettings::setLastTokenizer(const QString& value) {
     store(last_tokenizer_, value, "model/lastTokenizer");
+}
+
+void ChatSettings::setChatListShown(bool value) {
+    store(chat_list_shown_, value, "window/chatListShown");
+}
+void ChatSettings::setWindowGeometry(const QRect& value) {
+    store(window_geometry_, value, "window/geometry");
+}
+void ChatSettings::setLastChat(const QString& value) {
+    store(last_chat_, value, "window/lastChat");
 }
 
 void ChatSettings::resetToDefaults() {

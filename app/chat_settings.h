@@ -3,6 +3,7 @@
 #include "nanovlm/generation.h"
 
 #include <QObject>
+#include <QRect>
 #include <QSettings>
 #include <QtQml/qqmlregistration.h> // QML_ELEMENT, QML_UNCREATABLE
 
@@ -32,6 +33,11 @@ class ChatSettings : public QObject {
     // The checkpoint opened last, reopened at start when no --model is given.
     Q_PROPERTY(QString lastModel READ lastModel WRITE setLastModel NOTIFY changed)
     Q_PROPERTY(QString lastTokenizer READ lastTokenizer WRITE setLastTokenizer NOTIFY changed)
+    // The window as the user left it: the chat list shown (wide windows), the window's place and
+    // size (empty: the default), and the chat open at the end (reopened at start).
+    Q_PROPERTY(bool chatListShown READ chatListShown WRITE setChatListShown NOTIFY changed)
+    Q_PROPERTY(QRect windowGeometry READ windowGeometry WRITE setWindowGeometry NOTIFY changed)
+    Q_PROPERTY(QString lastChat READ lastChat WRITE setLastChat NOTIFY changed)
     // False: changes hold for this run only (scripted runs must not rewrite the user's choices).
     Q_PROPERTY(bool persistent MEMBER persistent_ NOTIFY changed)
 
@@ -53,6 +59,9 @@ public:
     Theme theme() const { return theme_; }
     QString lastModel() const { return last_model_; }
     QString lastTokenizer() const { return last_tokenizer_; }
+    bool chatListShown() const { return chat_list_shown_; }
+    QRect windowGeometry() const { return window_geometry_; }
+    QString lastChat() const { return last_chat_; }
 
     void setTemperature(double value);
     void setTopK(int value);
@@ -65,6 +74,9 @@ public:
     void setTheme(Theme value);
     void setLastModel(const QString& value);
     void setLastTokenizer(const QString& value);
+    void setChatListShown(bool value);
+    void setWindowGeometry(const QRect& value);
+    void setLastChat(const QString& value);
 
     // Sampling, token limit and threads back to nanoVLM's defaults (theme and model stay).
     Q_INVOKABLE void resetToDefaults();
@@ -91,6 +103,9 @@ private:
     Theme theme_;
     QString last_model_;
     QString last_tokenizer_;
+    bool chat_list_shown_;
+    QRect window_geometry_;
+    QString last_chat_;
     bool persistent_ = true;
 };
 

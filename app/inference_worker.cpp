@@ -58,19 +58,16 @@ void InferenceWorker::pause_for_step() {
 }
 
 void InferenceWorker::loadModel(const QString& directory, const QString& tokenizer_file) {
-    // Free the old checkpoint first: two large models side by side may not fit in memory.
-    session_.reset();
-    model_.reset();
-    last_turn_ = {};
-    session_conversation_.clear();
-    session_turns_ = 0;
+    // The working model stays until the new one has loaded: a folder that fails to load must
+    // not leave the chat without a model. (The weights are mapped files, so the two side by
+    // side cost mostly page cache, not private memory.)
     try {
         LoadOptions options;
         options.tokenizer_file = tokenizer_file.toStdString();
         // The chat cannot write a word without one; say so now, not at the first question.
         options.require_tokenizer = true;
         int last_percent = -1;
-        model_ = Model::load(
+        std::shared_ptr<const Model> loaded = Model::load(
             directory.toStdString(), options, [&](float fraction, std::string_view stage) {
                 const int percent = int(fraction * 100.0f);
                 if (percent != last_percent) { // not once per tensor
@@ -79,6 +76,11 @@ void InferenceWorker::loadModel(const QString& directory, const QString& tokeniz
                         fraction, QString::fromUtf8(stage.data(), qsizetype(stage.size())));
                 }
             });
+        session_.reset();
+        model_ = std::move(loaded);
+        last_turn_ = {};
+        session_conversation_.clear();
+        session_turns_ = 0;
         const ModelConfig& config = model_->config();
         const ImageGeometry geometry = ImageGeometry::from_config(config);
         ModelSummary summary;
@@ -92,10 +94,8 @@ void InferenceWorker::loadModel(const QString& directory, const QString& tokeniz
                 : 0;
         emit modelLoaded(summary);
     } catch (const Error& e) {
-        model_.reset();
         emit modelFailed(QString::fromUtf8(e.what()));
     } catch (const std::bad_alloc&) {
-        model_.reset();
         emit modelFailed(tr("Not enough memory to load %1").arg(directory));
     }
 }

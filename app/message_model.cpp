@@ -182,4 +182,14 @@ void MessageModel::clear() {
     emit countChanged();
 }
 
+void MessageModel::remove(int row) {
+    if (!valid(row)) {
+        return;
+    }
+    beginRemoveRows({}, row, row);
+    messages_.erase(messages_.begin() + row);
+    endRemoveRows();
+    emit countChanged();
+}
+
 } // namespace nanovlm::app

@@ -79,6 +79,7 @@ public:
     Q_INVOKABLE QString textAt(int row) const;
     Kind kindAt(int row) const;
     void clear();
+    void remove(int row); // a message that no longer holds (a load error since fixed)
 
 signals:
     void countChanged();

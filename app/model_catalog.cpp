@@ -3,6 +3,7 @@
 #include "model_folders.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QPointer>
 #include <QUrl>
@@ -122,6 +123,28 @@ void ModelCatalog::removeFolder(const QString& folder) {
     }
 }
 
+void ModelCatalog::setTokenizer(const QString& directory, const QString& tokenizer) {
+    const QString dir = local_path(directory);
+    if (!dir.isEmpty()) {
+        rememberTokenizer(settings_, dir, local_path(tokenizer));
+        rescan();
+    }
+}
+
+void ModelCatalog::apply_chosen_tokenizers(std::vector<CheckpointInfo>& checkpoints) const {
+    for (CheckpointInfo& c : checkpoints) {
+        if (c.problem != CheckpointProblem::NoTokenizer) {
+            continue;
+        }
+        const QString file = rememberedTokenizer(settings_, QString::fromStdString(c.directory));
+        if (!file.isEmpty() && QFileInfo(file).isFile()) {
+            c.problem = CheckpointProblem::None;
+            c.reason.clear();
+            c.tokenizer = file.toStdString();
+        }
+    }
+}
+
 void ModelCatalog::rescan() {
     if (scanning_) {
         rescan_pending_ = true;
@@ -141,6 +164,7 @@ void ModelCatalog::rescan() {
 }
 
 void ModelCatalog::apply(ScanResult result) {
+    apply_chosen_tokenizers(result.checkpoints);
     const bool changed =
         result.checkpoints.size() != entries_.size() ||
         !std::equal(entries_.begin(), entries_.end(), result.checkpoints.begin(), same_entry);

@@ -73,6 +73,9 @@ public:
     // A folder path or file:// URL; remembered, then scanned. Adding one twice does nothing.
     Q_INVOKABLE void addFolder(const QString& folder);
     Q_INVOKABLE void removeFolder(const QString& folder);
+    // Remembers `tokenizer` (path or file:// URL) for the checkpoint in `directory`, which
+    // then counts as usable with it when it had no tokenizer of its own; scans again.
+    Q_INVOKABLE void setTokenizer(const QString& directory, const QString& tokenizer);
     // Scans again off the GUI thread; while one runs, another follows it.
     Q_INVOKABLE void rescan();
     // The row of the checkpoint in `directory`, or -1.
@@ -88,6 +91,7 @@ signals:
 private:
     void apply(ScanResult result);
     void set_folders(const QStringList& folders);
+    void apply_chosen_tokenizers(std::vector<CheckpointInfo>& checkpoints) const;
 
     QSettings settings_;
     QStringList folders_;

@@ -6,6 +6,8 @@ namespace nanovlm::app {
 namespace {
 
 constexpr auto kKey = "models/folders";
+// One map (folder -> file): folder paths hold slashes, which QSettings keys cannot.
+constexpr auto kTokenizersKey = "models/tokenizers";
 
 } // namespace
 
@@ -18,6 +20,20 @@ QStringList rememberedModelFolders(const QSettings& settings) {
 
 void rememberModelFolders(QSettings& settings, const QStringList& folders) {
     settings.setValue(QLatin1String(kKey), folders);
+}
+
+QString rememberedTokenizer(const QSettings& settings, const QString& checkpoint) {
+    return settings.value(QLatin1String(kTokenizersKey)).toMap().value(checkpoint).toString();
+}
+
+void rememberTokenizer(QSettings& settings, const QString& checkpoint, const QString& tokenizer) {
+    QVariantMap map = settings.value(QLatin1String(kTokenizersKey)).toMap();
+    if (tokenizer.isEmpty()) {
+        map.remove(checkpoint);
+    } else {
+        map.insert(checkpoint, tokenizer);
+    }
+    settings.setValue(QLatin1String(kTokenizersKey), map);
 }
 
 ScanRequest checkpointScanRequest(const QStringList& commandLine, const QStringList& folders) {

@@ -18,17 +18,21 @@ Item {
     readonly property alias settingsPanel: settingsPanel
     readonly property alias messageList: messageList
     readonly property alias folderDialog: folderDialog
+    readonly property alias tokenizerDialog: tokenizerDialog
     readonly property alias modelPicker: modelPicker
     readonly property alias sidebar: sidebar
-    // Shown beside the chat on wide windows; on narrow ones only when opened (and over it).
+    // Shown beside the chat on wide windows (unless hidden, which is remembered); on narrow
+    // ones only when opened (and over it). Ctrl+B or the header's button shows it again.
     readonly property bool wide: width >= 820
-    property bool sidebarWanted: true
+    readonly property bool sidebarWanted: controller.settings.chatListShown
     property bool sidebarOverlayOpen: false
     readonly property bool sidebarShown: wide ? sidebarWanted : sidebarOverlayOpen
 
+    signal quitRequested()
+
     function toggleSidebar() {
         if (wide)
-            sidebarWanted = !sidebarWanted
+            controller.settings.chatListShown = !controller.settings.chatListShown
         else
             sidebarOverlayOpen = !sidebarOverlayOpen
     }
@@ -55,23 +59,29 @@ Item {
         anchors.leftMargin: screen.wide && screen.sidebarShown ? sidebar.width : 0
         spacing: 0
 
-        RowLayout {
+        // The header, with the button that shows a hidden chat list at its left. The button is
+        // placed by hand: a RowLayout (Qt 6.4) did not always make room for it when it
+        // appeared, and then nothing brought the list back.
+        Item {
             Layout.fillWidth: true
-            spacing: 0
-            IconButton {
-                objectName: "showSidebarButton"
-                Layout.leftMargin: visible ? 12 : 0
-                Layout.preferredWidth: visible ? implicitWidth : 0
-                visible: !screen.sidebarShown
-                iconName: "sidebar"
-                tip: qsTr("Show the chat list")
-                onClicked: screen.toggleSidebar()
-            }
+            implicitHeight: header.implicitHeight
             ChatHeader {
-                Layout.fillWidth: true
+                id: header
+                anchors.fill: parent
+                leftInset: showSidebarButton.visible ? showSidebarButton.width + 12 : 0
                 controller: screen.controller
                 onModelPickerRequested: modelPicker.open()
                 onSettingsRequested: settingsPanel.open()
+            }
+            IconButton {
+                id: showSidebarButton
+                objectName: "showSidebarButton"
+                x: 12
+                anchors.verticalCenter: parent.verticalCenter
+                visible: !screen.sidebarShown
+                iconName: "sidebar"
+                tip: qsTr("Show the chat list (Ctrl+B)")
+                onClicked: screen.toggleSidebar()
             }
         }
 
@@ -91,8 +101,7 @@ Item {
             onChooseModelRequested: modelPicker.open()
             onExampleChosen: (image, question) => {
                 controller.attachments.addUrls([image])
-                composer.text = question
-                composer.focusInput()
+                composer.prefill(question)
             }
         }
 
@@ -144,21 +153,32 @@ Item {
         y: 60
         controller: screen.controller
         catalog: screen.catalog
-        onOpenFolderOnceRequested: composer.openDialog(folderDialog)
-        onOpenTokenizerRequested: composer.openDialog(tokenizerDialog)
+        onOpenFolderOnceRequested: folderDialog.open()
+        onOpenTokenizerRequested: directory => {
+            tokenizerDialog.checkpoint = directory
+            composer.openDialog(tokenizerDialog)
+        }
     }
 
-    FolderDialog {
+    FolderChooser {
         id: folderDialog
         title: qsTr("Open a nanoVLM checkpoint folder")
-        onAccepted: screen.controller.loadModel(selectedFolder)
+        chooseText: qsTr("Open this folder")
+        onFolderChosen: path => screen.controller.loadModel(path)
     }
 
+    // A tokenizer for one checkpoint of the picker: remembered for it, then it is loaded.
     FileDialog {
         id: tokenizerDialog
+        objectName: "tokenizerDialog"
+        property string checkpoint
         title: qsTr("Choose the tokenizer.json for this checkpoint")
         nameFilters: [qsTr("Tokenizer (tokenizer.json *.json)"), qsTr("All files (*)")]
-        onAccepted: screen.controller.loadModel(screen.controller.modelDirectory, selectedFile)
+        onAccepted: screen.useTokenizer(checkpoint, selectedFile)
+    }
+    function useTokenizer(checkpoint, file) {
+        catalog.setTokenizer(checkpoint, file)
+        controller.loadModel(checkpoint, file)
     }
 
     Shortcut {
@@ -181,6 +201,14 @@ Item {
     Shortcut {
         sequence: "Ctrl+O"
         onActivated: composer.attachFromDialog()
+    }
+    Shortcut {
+        sequence: "Ctrl+B"
+        onActivated: screen.toggleSidebar()
+    }
+    Shortcut {
+        sequence: "Ctrl+Q"
+        onActivated: screen.quitRequested()
     }
     Shortcut {
         sequences: [StandardKey.Preferences]

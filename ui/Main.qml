@@ -30,6 +30,8 @@ ApplicationWindow {
     title: chatController.modelName.length > 0 ? qsTr("%1 — nanoVLM Chat").arg(chatController.modelName)
                                            : qsTr("nanoVLM Chat")
     color: Theme.window
+    // Material writes button labels in capitals; ours (and the file dialogs') read as written.
+    font.capitalization: Font.MixedCase
 
     Material.theme: dark ? Material.Dark : Material.Light
     Material.accent: Theme.accent
@@ -56,6 +58,7 @@ ApplicationWindow {
         anchors.fill: parent
         controller: chatController
         catalog.commandLineFolder: appWindow.initialModel
+        onQuitRequested: appWindow.close()
     }
 
     Loader {
@@ -68,9 +71,39 @@ ApplicationWindow {
         }
     }
 
+    readonly property bool scripted: script.questions !== undefined
+
+    // The window's place and size, and the chat open last, come back at the next start (not in
+    // scripted runs, which must neither read nor change the user's window).
+    function restoreWindow() {
+        const settings = chatController.settings
+        const g = settings.windowGeometry
+        if (g.width >= minimumWidth && g.height >= minimumHeight) {
+            width = g.width
+            height = g.height
+            x = g.x
+            y = g.y
+        }
+        if (settings.lastChat.length > 0 && initialAttachments.length === 0)
+            chatController.openConversation(settings.lastChat)
+    }
+    onClosing: {
+        if (!scripted && visibility === Window.Windowed)
+            chatController.settings.windowGeometry = Qt.rect(x, y, width, height)
+    }
+    Connections {
+        target: chatController.conversations
+        enabled: !appWindow.scripted
+        function onCurrentIdChanged() {
+            chatController.settings.lastChat = chatController.conversations.currentId
+        }
+    }
+
     Component.onCompleted: {
         chatScreen.composer.focusInput()
         chatController.conversations.folder = chatsFolder
+        if (!scripted)
+            restoreWindow()
         for (const file of initialAttachments)
             chatController.attachments.addFile(file)
         const settings = chatController.settings

@@ -111,8 +111,46 @@ Item {
         interval: 800 // the picker rescans as it opens
         onTriggered: {
             run.shoot("picker")
+            run.screen.modelPicker.close()
+            run.screen.toggleSidebar()
+            sidebarHidden.start()
+        }
+    }
+    // The chat list hidden, then shown again with the header's button; then the keyboard's
+    // focus ring on Send, with a question typed.
+    Timer {
+        id: sidebarHidden
+        interval: 400
+        onTriggered: {
+            run.shoot("sidebar-hidden")
+            run.screen.toggleSidebar()
+            sidebarShown.start()
+        }
+    }
+    Timer {
+        id: sidebarShown
+        interval: 400
+        onTriggered: {
+            run.shoot("sidebar-shown")
+            run.screen.composer.text = run.script.questions[0]
+            run.screen.composer.sendButton.forceActiveFocus(Qt.TabFocusReason)
+            sendFocused.start()
+        }
+    }
+    Timer {
+        id: sendFocused
+        interval: 400
+        onTriggered: {
+            run.shoot("focus-send")
             Qt.quit()
         }
+    }
+
+    // "… · about 4 s left", once the frame shows it.
+    Timer {
+        id: estimateDrawn
+        interval: 200
+        onTriggered: run.shoot("estimate")
     }
 
     Connections {
@@ -153,6 +191,10 @@ Item {
                     && String(messages.data(topLeft, MessageModel.StatusRole)).startsWith("Encoding")
                     && messages.data(topLeft, MessageModel.ProgressRole) > 0.6)
                 run.shoot("progress")
+            if (roles.indexOf(MessageModel.StatusRole) >= 0
+                    && String(messages.data(topLeft, MessageModel.StatusRole)).indexOf(" left") >= 0
+                    && !run.taken["estimate"])
+                estimateDrawn.start()
             if (roles.indexOf(MessageModel.TextRole) >= 0) {
                 if (!run.sawText) {
                     run.sawText = true

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QObject>
 #include <QTemporaryDir>
 #include <QUrl>
@@ -37,6 +40,26 @@ public:
         const QString path = scratch_.filePath(QStringLiteral("chats-%1").arg(++folders_));
         QDir().mkpath(path);
         return path;
+    }
+
+    // A copy of the test checkpoint whose config names a tokenizer found nowhere (so the
+    // picker lists it as "no tokenizer"); its weights are a link to the fixture's.
+    Q_INVOKABLE QString checkpointWithoutTokenizer() {
+        const QString dir = scratch_.filePath(QStringLiteral("no-tokenizer-%1").arg(++folders_));
+        QDir().mkpath(dir);
+        QFile source(model() + "/config.json");
+        if (!source.open(QIODevice::ReadOnly)) {
+            return {};
+        }
+        QJsonObject config = QJsonDocument::fromJson(source.readAll()).object();
+        config.insert(QStringLiteral("lm_tokenizer"), QStringLiteral("nowhere/no-such-tokenizer"));
+        QFile target(dir + "/config.json");
+        if (!target.open(QIODevice::WriteOnly) ||
+            target.write(QJsonDocument(config).toJson()) < 0 ||
+            !QFile::link(model() + "/model.safetensors", dir + "/model.safetensors")) {
+            return {};
+        }
+        return dir;
     }
 
 private:

@@ -5,7 +5,8 @@
 # (nanovlm-chat --ask/--attach/--screenshot, see ScriptedRun.qml): two pictures (and a text file
 # posing as one, refused in the composer) with a question, then a follow-up. --step-delay slows
 # the tiny model so that each stage stays on screen. Saves, per theme,
-# OUT/THEME-{welcome,composer,progress,streaming,done,settings,picker}.png. The model picker lists
+# OUT/THEME-{welcome,composer,progress,streaming,done,settings,picker,sidebar-hidden,
+# sidebar-shown,focus-send}.png (and THEME-estimate.png when encoding is slow enough to estimate). The model picker lists
 # a throwaway Hugging Face cache holding the fixture checkpoint and two broken copies.
 #
 # usage: tests/tools/screenshot.sh [BUILD_DIR [OUT_DIR]]
@@ -68,7 +69,8 @@ for theme in light dark; do
         --ask "Describe the colours." \
         --max-new-tokens 40 --step-delay 30 \
         --screenshot "$out/$theme"
-    for stage in welcome composer progress streaming done settings picker; do
+    for stage in welcome composer progress streaming done settings picker sidebar-hidden \
+                 sidebar-shown focus-send; do
         [ -s "$out/$theme-$stage.png" ] || { echo "screenshot.sh: $theme-$stage.png missing" >&2; exit 1; }
     done
 done

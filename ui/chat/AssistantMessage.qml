@@ -140,14 +140,10 @@ Item {
                     color: Theme.textFaint
                     font.pixelSize: Theme.fontSmall
                 }
-                IconButton {
-                    implicitWidth: 30
-                    implicitHeight: 30
-                    iconSize: 15
-                    iconName: "copy"
+                CopyButton {
                     tip: qsTr("Copy answer")
                     visible: answer.text.length > 0
-                    onClicked: answer.copyRequested()
+                    onCopyRequested: answer.copyRequested()
                 }
                 IconButton {
                     implicitWidth: 30

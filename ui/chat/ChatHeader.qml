@@ -11,6 +11,9 @@ Rectangle {
 
     required property ChatController controller
 
+    // Room kept at the left for a button laid over the header (ChatScreen's show-list button).
+    property int leftInset: 0
+
     signal modelPickerRequested()
     signal settingsRequested()
 
@@ -19,7 +22,7 @@ Rectangle {
 
     RowLayout {
         anchors.fill: parent
-        anchors.leftMargin: 16
+        anchors.leftMargin: 16 + header.leftInset
         anchors.rightMargin: 12
         spacing: 10
 
@@ -40,9 +43,15 @@ Rectangle {
             Accessible.name: qsTr("Model: %1. Choose another").arg(title.text)
             onClicked: header.modelPickerRequested()
 
+            focusPolicy: Qt.StrongFocus
+            Keys.onSpacePressed: header.modelPickerRequested()
             background: Rectangle {
                 radius: Theme.radius
                 color: modelButton.hovered ? Theme.surfaceMuted : "transparent"
+                FocusRing {
+                    anchors.margins: 0
+                    shown: modelButton.visualFocus
+                }
             }
             contentItem: RowLayout {
                 spacing: 6
@@ -94,6 +103,7 @@ Rectangle {
         Item { Layout.fillWidth: true }
 
         IconButton {
+            objectName: "headerNewChatButton"
             iconName: "edit"
             tip: qsTr("New chat (Ctrl+N)")
             enabled: header.controller.messages.count > 0

@@ -60,6 +60,7 @@ ColumnLayout {
                  || empty.controller.modelState === ChatController.Failed
         text: qsTr("Choose model folder…")
         highlighted: true
+        font.capitalization: Font.MixedCase
         onClicked: empty.chooseModelRequested()
     }
 

@@ -37,6 +37,7 @@ Item {
             width: body.width
             text: row.text
             images: row.images
+            onCopyRequested: row.controller.copyMessage(row.index)
         }
     }
 

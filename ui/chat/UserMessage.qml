@@ -8,6 +8,8 @@ Item {
 
     property string text
     property var images: []
+
+    signal copyRequested()
     readonly property real maxBubbleWidth: Math.max(200, width * 0.78)
     readonly property int pictureSize: images.length > 1 ? 132 : 220
 
@@ -82,5 +84,17 @@ Item {
                 font.pixelSize: Theme.fontBody
             }
         }
+
+        // Shown while the pointer is on the question (or the keyboard on Copy).
+        CopyButton {
+            anchors.right: parent.right
+            opacity: hover.hovered || button.activeFocus || confirming ? 1 : 0
+            tip: qsTr("Copy question")
+            onCopyRequested: message.copyRequested()
+        }
+    }
+
+    HoverHandler {
+        id: hover
     }
 }

@@ -25,9 +25,10 @@ AbstractButton {
                ? (control.hovered || control.pressed ? Theme.accentHover : Theme.accent)
                : (control.pressed ? Theme.border
                                   : control.hovered ? Theme.surfaceMuted : "transparent")
-        border.width: control.visualFocus ? 2 : 0
-        border.color: Theme.accent
         Behavior on color { ColorAnimation { duration: 90 } }
+        FocusRing {
+            shown: control.visualFocus
+        }
     }
 
     contentItem: Item {
@@ -41,7 +42,29 @@ AbstractButton {
         }
     }
 
-    ToolTip.visible: hovered && tip.length > 0
-    ToolTip.delay: 500
-    ToolTip.text: tip
+    // A press usually opens something (a dialog, a panel, a menu) that the tip must not cover;
+    // it comes back once the pointer has really left and returns (opening a popup makes
+    // `hovered` flicker, which must not bring the tip back over it).
+    property bool tipDismissed: false
+    readonly property bool tipShown: tipPopup.visible
+    onPressed: tipDismissed = true
+    onHoveredChanged: {
+        if (hovered)
+            tipRearm.stop()
+        else if (tipDismissed)
+            tipRearm.restart()
+    }
+    Timer {
+        id: tipRearm
+        interval: 600
+        onTriggered: control.tipDismissed = false
+    }
+    // Its own tip rather than the shared attached one, which Qt 6.4 left on screen over a
+    // popup opened by the click.
+    ToolTip {
+        id: tipPopup
+        visible: control.hovered && !control.tipDismissed && control.tip.length > 0
+        delay: 500
+        text: control.tip
+    }
 }

@@ -12,15 +12,28 @@ Item {
 
     required property ChatController controller
     property alias text: input.text
+    readonly property alias sendButton: sendButton
     // A problem of the window's own (no file dialog), shown like a refused picture.
     property string notice
+    // Pictures alone can be sent: they are asked about with this question.
+    readonly property string defaultQuestion: controller.attachments.count > 1
+                                              ? qsTr("Describe these pictures.")
+                                              : qsTr("Describe this picture.")
     readonly property bool canSend: controller.modelState === ChatController.Ready
                                     && !controller.busy && !controller.attachments.loading
-                                    && input.text.trim().length > 0
+                                    && (input.text.trim().length > 0
+                                        || controller.attachments.count > 0)
 
     function send() {
-        if (canSend && controller.send(input.text))
+        const question = input.text.trim().length > 0 ? input.text : defaultQuestion
+        if (canSend && controller.send(question))
             input.clear()
+    }
+    // Puts `question` in the box with the cursor after it, ready to send or to add to.
+    function prefill(question) {
+        input.text = question
+        input.cursorPosition = input.length
+        input.forceActiveFocus()
     }
     function focusInput() { input.forceActiveFocus() }
     function attachFromDialog() { openDialog(fileDialog) }
@@ -117,6 +130,11 @@ Item {
                         focus: true
                         Accessible.name: qsTr("Question")
 
+                        // Tab (and Ctrl+Tab) moves on to the next control, Shift+Tab back: a
+                        // question has no use for tab characters, and the keyboard must not
+                        // be stuck here.
+                        Keys.onTabPressed: event => composer.moveFocus(input, true, event)
+                        Keys.onBacktabPressed: event => composer.moveFocus(input, false, event)
                         Keys.onReturnPressed: event => composer.handleEnter(event)
                         Keys.onEnterPressed: event => composer.handleEnter(event)
                         Keys.onPressed: event => {
@@ -148,6 +166,7 @@ Item {
                             : qsTr("Enter to send, Shift+Enter for a new line")
                     }
                     IconButton {
+                        id: sendButton
                         objectName: composer.controller.busy ? "stopButton" : "sendButton"
                         prominent: true
                         iconName: composer.controller.busy ? "stop" : "arrow-up"
@@ -159,6 +178,13 @@ Item {
                 }
             }
         }
+    }
+
+    function moveFocus(from, forward, event) {
+        event.accepted = true
+        const next = from.nextItemInFocusChain(forward)
+        if (next)
+            next.forceActiveFocus(forward ? Qt.TabFocusReason : Qt.BacktabFocusReason)
     }
 
     function handleEnter(event) {

@@ -6,6 +6,11 @@ import NanoVlm.Ui
 // One saved chat in the sidebar: its title and when it last changed; on hover (or when it is
 // the open chat) rename, export and delete. A damaged file shows what is wrong with it and
 // where it is, and can only be deleted.
+//
+// A click on the title only ever opens the chat: the buttons keep their place in the row even
+// while hidden (so they never appear over the title mid-click), and a hidden row's buttons
+// accept clicks only after the pointer has rested on the row for a moment (a tap or a click
+// straight after arriving, before they are seen, cannot delete or export).
 ItemDelegate {
     id: row
 
@@ -20,6 +25,24 @@ ItemDelegate {
     required property bool current
 
     property bool editing: false
+    property bool keyboardCurrent: false // the chat list's keyboard cursor is here
+    readonly property bool actionsShown: !editing && (hovered || current || damaged)
+    // The buttons were on screen long enough to be seen before a click.
+    readonly property bool actionsArmed: actionsShown && (current || damaged || hoverSettled)
+    property bool hoverSettled: false
+
+    onHoveredChanged: {
+        hoverSettled = false
+        if (hovered)
+            settleTimer.restart()
+        else
+            settleTimer.stop()
+    }
+    Timer {
+        id: settleTimer
+        interval: 350
+        onTriggered: row.hoverSettled = row.hovered
+    }
 
     signal openRequested(string chatId)
     signal renameRequested(string chatId, string title)
@@ -56,6 +79,7 @@ ItemDelegate {
     width: ListView.view ? ListView.view.width : implicitWidth
     implicitHeight: 54
     hoverEnabled: true
+    focusPolicy: Qt.NoFocus // the list is the keyboard's stop; arrows move within it
     padding: 0
     Accessible.name: damaged ? qsTr("Damaged chat file %1").arg(path) : title
     ToolTip.visible: damaged && hovered
@@ -75,6 +99,10 @@ ItemDelegate {
         radius: Theme.radiusSmall
         color: row.current ? Theme.accentSoft
              : row.hovered ? Theme.surfaceMuted : "transparent"
+        FocusRing {
+            anchors.margins: 0
+            shown: row.keyboardCurrent || row.activeFocus
+        }
     }
 
     contentItem: RowLayout {
@@ -124,8 +152,11 @@ ItemDelegate {
         }
 
         Row {
+            objectName: "rowActions"
             Layout.rightMargin: 4
-            visible: !row.editing && (row.hovered || row.current || row.damaged)
+            visible: !row.editing
+            opacity: row.actionsShown ? 1 : 0
+            enabled: row.actionsArmed
             IconButton {
                 objectName: "renameButton"
                 visible: !row.damaged

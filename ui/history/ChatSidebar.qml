@@ -17,9 +17,20 @@ Rectangle {
     readonly property alias list: list
     readonly property alias exportDialog: exportDialog
 
+    // The last deleted chat, and whether it was the open one (Undo then reopens it).
+    property string undoChatId
+    property bool undoReopens: false
+
     signal newChatRequested()
     signal chatOpened()
     signal collapseRequested()
+
+    function undoDelete() {
+        conversations.undoRemove()
+        if (undoReopens && controller.openConversation(undoChatId))
+            chatOpened()
+        undoReopens = false
+    }
 
     implicitWidth: 272
     color: Theme.surface
@@ -53,6 +64,16 @@ Rectangle {
                 font.capitalization: Font.MixedCase
                 onClicked: sidebar.newChatRequested()
                 Accessible.name: qsTr("New chat (Ctrl+N)")
+                background: Rectangle {
+                    implicitHeight: 40
+                    radius: Theme.radiusSmall
+                    color: newChatButton.pressed ? Theme.border
+                         : newChatButton.hovered ? Theme.surfaceMuted : "transparent"
+                    FocusRing {
+                        anchors.margins: 0
+                        shown: newChatButton.visualFocus
+                    }
+                }
                 contentItem: RowLayout {
                     spacing: 8
                     Icon {
@@ -72,7 +93,7 @@ Rectangle {
             IconButton {
                 objectName: "collapseSidebarButton"
                 iconName: "sidebar"
-                tip: qsTr("Hide the chat list")
+                tip: qsTr("Hide the chat list (Ctrl+B)")
                 onClicked: sidebar.collapseRequested()
             }
         }
@@ -111,13 +132,34 @@ Rectangle {
             model: sidebar.conversations
             boundsBehavior: Flickable.StopAtBounds
             ScrollBar.vertical: ScrollBar {}
+            // A stop of its own for the keyboard: arrows move, Enter opens, F2 renames.
+            activeFocusOnTab: count > 0
+            keyNavigationEnabled: true
+            currentIndex: -1
+            onActiveFocusChanged: {
+                if (activeFocus && currentIndex < 0 && count > 0)
+                    currentIndex = 0
+            }
+            Keys.onReturnPressed: currentItem && currentItem.clicked()
+            Keys.onEnterPressed: currentItem && currentItem.clicked()
+            Keys.onPressed: event => {
+                if (event.key === Qt.Key_F2 && currentItem) {
+                    currentItem.startRename()
+                    event.accepted = true
+                }
+            }
             delegate: ChatListDelegate {
+                keyboardCurrent: ListView.isCurrentItem && list.activeFocus
                 onOpenRequested: id => {
                     if (sidebar.controller.openConversation(id))
                         sidebar.chatOpened()
                 }
                 onRenameRequested: (id, title) => sidebar.conversations.rename(id, title)
-                onDeleteRequested: id => sidebar.conversations.remove(id)
+                onDeleteRequested: id => {
+                    sidebar.undoChatId = id
+                    sidebar.undoReopens = id === sidebar.conversations.currentId
+                    sidebar.conversations.remove(id)
+                }
                 onExportRequested: (id, title) => {
                     exportDialog.chatId = id
                     const name = title.replace(/[\/\\:*?"<>|]/g, "_") + ".md"
@@ -166,7 +208,8 @@ Rectangle {
                     text: qsTr("Undo")
                     flat: true
                     font.pixelSize: Theme.fontSmall
-                    onClicked: sidebar.conversations.undoRemove()
+                    font.capitalization: Font.MixedCase
+                    onClicked: sidebar.undoDelete()
                 }
             }
         }

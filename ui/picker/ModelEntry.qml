@@ -5,7 +5,8 @@ import NanoVlm.App
 import NanoVlm.Ui
 
 // One checkpoint in the model picker (ModelCatalog's roles). A usable one can be chosen; a
-// broken one is greyed and says why, and how to fix it where that is known.
+// broken one is greyed and says why in full (with Copy: the fix is often a command), and one
+// that lacks only its tokenizer offers "Choose tokenizer…" for this very checkpoint.
 ItemDelegate {
     id: entry
 
@@ -18,17 +19,22 @@ ItemDelegate {
     required property string summary
     required property string needs
     required property string tokenizer
+    required property string problem
     property bool current: false
 
-    signal chosen(string directory)
+    signal chosen(string directory, string tokenizer)
+    signal tokenizerRequested(string directory)
+    signal copyRequested(string text)
 
     objectName: "modelEntry"
-    enabled: usable
     hoverEnabled: true
     padding: 12
     Accessible.name: usable ? qsTr("%1, %2").arg(name).arg(summary)
                             : qsTr("%1, cannot be used: %2").arg(name).arg(reason)
-    onClicked: entry.chosen(entry.directory)
+    onClicked: {
+        if (entry.usable)
+            entry.chosen(entry.directory, entry.tokenizer)
+    }
 
     background: Rectangle {
         radius: Theme.radiusSmall
@@ -96,16 +102,48 @@ ItemDelegate {
                 color: Theme.textFaint
                 font.pixelSize: Theme.fontSmall
             }
-            Label {
+            TextEdit { // selectable: the reason often ends with the command that fixes it
                 objectName: "entryReason"
                 Layout.fillWidth: true
                 visible: !entry.usable
                 text: entry.reason
-                wrapMode: Text.Wrap
-                maximumLineCount: 4
-                elide: Text.ElideRight
+                wrapMode: TextEdit.Wrap
+                readOnly: true
+                selectByMouse: true
                 color: Theme.error
+                selectionColor: Theme.accent
+                selectedTextColor: Theme.accentText
                 font.pixelSize: Theme.fontSmall
+            }
+            RowLayout {
+                visible: !entry.usable
+                spacing: 4
+                Button {
+                    objectName: "chooseTokenizerButton"
+                    visible: entry.problem === "no_tokenizer"
+                    text: qsTr("Choose tokenizer…")
+                    flat: true
+                    font.capitalization: Font.MixedCase
+                    font.pixelSize: Theme.fontSmall
+                    Accessible.name: qsTr("Choose a tokenizer.json for %1").arg(entry.name)
+                    onClicked: entry.tokenizerRequested(entry.directory)
+                }
+                Button {
+                    objectName: "copyReasonButton"
+                    text: copiedTimer.running ? qsTr("Copied") : qsTr("Copy")
+                    flat: true
+                    font.capitalization: Font.MixedCase
+                    font.pixelSize: Theme.fontSmall
+                    Accessible.name: qsTr("Copy what is wrong with %1").arg(entry.name)
+                    onClicked: {
+                        entry.copyRequested(entry.reason)
+                        copiedTimer.restart()
+                    }
+                    Timer {
+                        id: copiedTimer
+                        interval: 1500
+                    }
+                }
             }
         }
     }

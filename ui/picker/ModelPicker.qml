@@ -1,7 +1,6 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import QtQuick.Dialogs
 import NanoVlm.App
 import NanoVlm.Ui
 
@@ -15,8 +14,11 @@ Popup {
     required property ChatController controller
     required property ModelCatalog catalog
 
+    readonly property alias addFolderDialog: addFolderDialog
+
     signal openFolderOnceRequested()
-    signal openTokenizerRequested()
+    // A tokenizer.json for the checkpoint in `directory`, which has none of its own.
+    signal openTokenizerRequested(string directory)
 
     objectName: "modelPicker"
     modal: true
@@ -36,10 +38,10 @@ Popup {
         border.color: Theme.border
     }
 
-    function choose(directory) {
+    function choose(directory, tokenizer) {
         picker.close()
         if (directory !== controller.modelDirectory || controller.modelState !== ChatController.Ready)
-            controller.loadModel(directory)
+            controller.loadModel(directory, tokenizer)
     }
 
     ColumnLayout {
@@ -96,7 +98,12 @@ Popup {
             delegate: ModelEntry {
                 width: list.width
                 current: directory === picker.controller.modelDirectory
-                onChosen: dir => picker.choose(dir)
+                onChosen: (dir, tokenizer) => picker.choose(dir, tokenizer)
+                onTokenizerRequested: dir => {
+                    picker.close()
+                    picker.openTokenizerRequested(dir)
+                }
+                onCopyRequested: text => picker.controller.copyText(text)
             }
         }
 
@@ -155,7 +162,7 @@ Popup {
                         objectName: "removeFolderButton"
                         text: qsTr("Remove")
                         flat: true
-                font.capitalization: Font.MixedCase
+                        font.capitalization: Font.MixedCase
                         font.pixelSize: Theme.fontSmall
                         Accessible.name: qsTr("Stop looking in %1").arg(modelData)
                         onClicked: picker.catalog.removeFolder(modelData)
@@ -186,31 +193,23 @@ Popup {
                     objectName: "openFolderOnceButton"
                     text: qsTr("Open a checkpoint folder once…")
                     flat: true
-                font.capitalization: Font.MixedCase
+                    font.capitalization: Font.MixedCase
                     font.pixelSize: Theme.fontSmall
                     onClicked: {
                         picker.close()
                         picker.openFolderOnceRequested()
                     }
                 }
-                Button {
-                    text: qsTr("Use a tokenizer.json file…")
-                    flat: true
-                font.capitalization: Font.MixedCase
-                    font.pixelSize: Theme.fontSmall
-                    enabled: picker.controller.modelDirectory.length > 0
-                    onClicked: {
-                        picker.close()
-                        picker.openTokenizerRequested()
-                    }
-                }
             }
         }
     }
 
-    FolderDialog {
+    FolderChooser {
         id: addFolderDialog
+        objectName: "addFolderDialog"
+        parent: Overlay.overlay
         title: qsTr("Add a folder of nanoVLM checkpoints")
-        onAccepted: picker.catalog.addFolder(selectedFolder)
+        chooseText: qsTr("Add this folder")
+        onFolderChosen: path => picker.catalog.addFolder(path)
     }
 }

@@ -159,10 +159,14 @@ Drawer {
                     Layout.fillWidth: true
                     label: qsTr("Threads")
                     help: qsTr("CPU threads for the model. Applies from the next new chat.")
-                    from: 0; to: panel.settings.hardwareThreads
-                    value: panel.settings.threads
-                    display: v => v === 0 ? qsTr("All (%1)").arg(panel.settings.hardwareThreads) : String(v)
-                    onModified: v => panel.settings.threads = v
+                    // "All" (threads 0) is the top of the range, so that + means more threads.
+                    readonly property int all: panel.settings.hardwareThreads
+                    objectName: "threadsSetting"
+                    from: 1; to: all
+                    value: panel.settings.threads === 0 ? all : Math.min(panel.settings.threads, all)
+                    display: v => v === all ? qsTr("All (%1)").arg(all) : String(v)
+                    parse: text => text.trim().startsWith(qsTr("All")) ? all : parseInt(text)
+                    onModified: v => panel.settings.threads = v === all ? 0 : v
                 }
 
                 SectionTitle { text: qsTr("Appearance") }
@@ -176,6 +180,7 @@ Drawer {
                     Layout.topMargin: 16
                     Layout.bottomMargin: 20
                     flat: true
+                    font.capitalization: Font.MixedCase
                     text: qsTr("Reset to defaults")
                     onClicked: panel.settings.resetToDefaults()
                 }

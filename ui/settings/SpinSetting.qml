@@ -15,6 +15,8 @@ ColumnLayout {
     property int value
     // How the value reads, e.g. "All (8)" for 0 threads.
     property var display: v => String(v)
+    // Reads what the user typed back into a value (NaN: not understood).
+    property var parse: text => parseInt(text)
     signal modified(int value)
 
     spacing: 2
@@ -34,9 +36,10 @@ ColumnLayout {
             value: setting.value
             textFromValue: (v, locale) => setting.display(v)
             valueFromText: (text, locale) => {
-                const n = parseInt(text)
-                return isNaN(n) ? from : n
+                const n = setting.parse(text)
+                return isNaN(n) ? value : Math.max(from, Math.min(to, n))
             }
+            objectName: "spinBox"
             Accessible.name: setting.label
             onValueModified: setting.modified(value)
         }
