@@ -2,6 +2,14 @@
 
 namespace nanovlm::app {
 
+MessageModel::Message MessageModel::fresh_of_turn(const Message& m) {
+    Message fresh;
+    fresh.turn = m.turn;
+    fresh.version = m.version;
+    fresh.version_count = m.version_count;
+    return fresh;
+}
+
 MessageModel::MessageModel(QObject* parent) : QAbstractListModel(parent) {}
 
 int MessageModel::rowCount(const QModelIndex& parent) const {
@@ -33,6 +41,12 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const {
         return m.tokens_per_s;
     case TokenCountRole:
         return m.tokens;
+    case TurnRole:
+        return m.turn;
+    case VersionRole:
+        return m.version;
+    case VersionCountRole:
+        return m.version_count;
     default:
         return {};
     }
@@ -50,6 +64,9 @@ QHash<int, QByteArray> MessageModel::roleNames() const {
         {TtftRole, "ttftMs"},
         {TokensPerSecondRole, "tokensPerSecond"},
         {TokenCountRole, "tokenCount"},
+        {TurnRole, "turn"},
+        {VersionRole, "version"},
+        {VersionCountRole, "versionCount"},
     };
 }
 
@@ -145,7 +162,7 @@ void MessageModel::restartAnswer(int row) {
         return;
     }
     Message& m = messages_[std::size_t(row)];
-    m = Message{};
+    m = fresh_of_turn(m);
     m.kind = AssistantMessage;
     m.state = Streaming;
     changed(row, {KindRole, TextRole, AnswerStateRole, StatusRole, ProgressRole, TtftRole,
@@ -157,11 +174,41 @@ void MessageModel::turnIntoError(int row, const QString& message) {
         return;
     }
     Message& m = messages_[std::size_t(row)];
-    m = Message{};
+    m = fresh_of_turn(m);
     m.kind = ErrorMessage;
     m.text = message;
     changed(row, {KindRole, TextRole, AnswerStateRole, StatusRole, ProgressRole, TtftRole,
                   TokensPerSecondRole, TokenCountRole});
+}
+
+void MessageModel::setVersion(int row, int turn, int version, int version_count) {
+    if (!valid(row)) {
+        return;
+    }
+    Message& m = messages_[std::size_t(row)];
+    m.turn = turn;
+    m.version = version;
+    m.version_count = version_count;
+    changed(row, {TurnRole, VersionRole, VersionCountRole});
+}
+
+void MessageModel::removeFrom(int row) {
+    if (row < 0 || row >= count()) {
+        return;
+    }
+    beginRemoveRows({}, row, count() - 1);
+    messages_.erase(messages_.begin() + row, messages_.end());
+    endRemoveRows();
+    emit countChanged();
+}
+
+int MessageModel::firstRowOfTurn(int turn) const {
+    for (int row = 0; row < count(); ++row) {
+        if (messages_[std::size_t(row)].turn >= turn) {
+            return row;
+        }
+    }
+    return count();
 }
 
 QString MessageModel::textAt(int row) const {
