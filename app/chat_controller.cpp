@@ -46,24 +46,6 @@ MessageModel::AnswerState answer_state(AnswerResult::Ending ending) {
     return MessageModel::Done;
 }
 
-MessageModel::AnswerState answer_state(AnswerRecord::State state) {
-    switch (state) {
-    case AnswerRecord::State::Done:
-    case AnswerRecord::State::Failed:
-        return MessageModel::Done;
-    case AnswerRecord::State::Stopped:
-        return MessageModel::Stopped;
-    case AnswerRecord::State::Truncated:
-        return MessageModel::Truncated;
-    case AnswerRecord::State::ContextFull:
-        return MessageModel::ContextFull;
-    case AnswerRecord::State::Streaming:
-    case AnswerRecord::State::Interrupted:
-        return MessageModel::Interrupted;
-    }
-    return MessageModel::Done;
-}
-
 } // namespace
 
 ChatController::ChatController(QObject* parent)
@@ -381,27 +363,7 @@ void ChatController::show_from(int turn) {
 }
 
 void ChatController::append_turn(int turn) {
-    const ConversationTurn& t = recorder_.conversation().turns[turn];
-    QStringList urls;
-    for (const QString& image : t.images) {
-        urls.push_back(QUrl::fromLocalFile(image).toString());
-    }
-    messages_.setVersion(messages_.appendUser(t.question, urls), turn, t.question_version,
-                         t.questionVersionCount());
-    const AnswerRecord& a = t.answer;
-    const bool waiting = a.state == AnswerRecord::State::Streaming;
-    int row = 0;
-    if (a.state == AnswerRecord::State::Failed) {
-        row = messages_.appendError(a.error);
-    } else {
-        row = messages_.appendAssistant();
-        if (!waiting) {
-            messages_.appendText(row, a.text);
-            messages_.finishAnswer(row, answer_state(a.state), a.ttft_ms, a.tokens_per_s,
-                                   int(a.ids.size()));
-        }
-    }
-    messages_.setVersion(row, turn, t.answer_version, t.answerVersionCount());
+    messages_.appendTurn(turn, recorder_.conversation().turns[turn]);
 }
 
 void ChatController::remember_last_turn() {

@@ -1,6 +1,29 @@
 #include "message_model.h"
 
+#include <QUrl>
+
 namespace nanovlm::app {
+namespace {
+
+MessageModel::AnswerState answer_state(AnswerRecord::State state) {
+    switch (state) {
+    case AnswerRecord::State::Done:
+    case AnswerRecord::State::Failed:
+        return MessageModel::Done;
+    case AnswerRecord::State::Stopped:
+        return MessageModel::Stopped;
+    case AnswerRecord::State::Truncated:
+        return MessageModel::Truncated;
+    case AnswerRecord::State::ContextFull:
+        return MessageModel::ContextFull;
+    case AnswerRecord::State::Streaming:
+    case AnswerRecord::State::Interrupted:
+        return MessageModel::Interrupted;
+    }
+    return MessageModel::Done;
+}
+
+} // namespace
 
 MessageModel::Message MessageModel::fresh_of_turn(const Message& m) {
     Message fresh;
@@ -106,6 +129,27 @@ int MessageModel::appendNotice(const QString& text) {
     m.kind = NoticeMessage;
     m.text = text;
     return append(std::move(m));
+}
+
+int MessageModel::appendTurn(int turn, const ConversationTurn& t) {
+    QStringList urls;
+    for (const QString& image : t.images) {
+        urls.push_back(QUrl::fromLocalFile(image).toString());
+    }
+    setVersion(appendUser(t.question, urls), turn, t.question_version, t.questionVersionCount());
+    const AnswerRecord& a = t.answer;
+    int row = 0;
+    if (a.state == AnswerRecord::State::Failed) {
+        row = appendError(a.error);
+    } else {
+        row = appendAssistant();
+        if (a.state != AnswerRecord::State::Streaming) {
+            appendText(row, a.text);
+            finishAnswer(row, answer_state(a.state), a.ttft_ms, a.tokens_per_s, int(a.ids.size()));
+        }
+    }
+    setVersion(row, turn, t.answer_version, t.answerVersionCount());
+    return row;
 }
 
 void MessageModel::changed(int row, const QList<int>& roles) {

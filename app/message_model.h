@@ -1,5 +1,7 @@
 #pragma once
 
+#include "conversation.h"
+
 #include <QAbstractListModel>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h> // QML_ELEMENT, QML_UNCREATABLE
@@ -73,6 +75,10 @@ public:
     int appendAssistant(); // an empty answer in state Streaming
     int appendError(const QString& message);
     int appendNotice(const QString& text);
+    // A saved turn: its question, then its answer (or error), both marked with `turn` and their
+    // versions. An answer still waiting for its first word is appended empty, Streaming.
+    // Returns the answer's row.
+    int appendTurn(int turn, const ConversationTurn& t);
 
     // Changes to one answer row; each emits dataChanged for the roles it touches only.
     void appendText(int row, const QString& delta);
