@@ -1,6 +1,7 @@
 #include "chat_controller.h"
 
 #include "image_loader.h"
+#include "image_tiling.h"
 #include "inference_worker.h"
 
 #include <QClipboard>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace nanovlm::app {
 namespace {
@@ -41,24 +43,6 @@ MessageModel::AnswerState answer_state(AnswerResult::Ending ending) {
         return MessageModel::Truncated;
     case AnswerResult::Ending::ContextFull:
         return MessageModel::ContextFull;
-    }
-    return MessageModel::Done;
-}
-
-MessageModel::AnswerState answer_state(AnswerRecord::State state) {
-    switch (state) {
-    case AnswerRecord::State::Done:
-    case AnswerRecord::State::Failed:
-        return MessageModel::Done;
-    case AnswerRecord::State::Stopped:
-        return MessageModel::Stopped;
-    case AnswerRecord::State::Truncated:
-        return MessageModel::Truncated;
-    case AnswerRecord::State::ContextFull:
-        return MessageModel::ContextFull;
-    case AnswerRecord::State::Streaming:
-    case AnswerRecord::State::Interrupted:
-        return MessageModel::Interrupted;
     }
     return MessageModel::Done;
 }
@@ -244,8 +228,10 @@ bool ChatController::send(const QString& question) {
         files.push_back(local_path(url));
     }
     recorder_.ask(text, files);
-    messages_.appendUser(text, urls);
+    const int turn = int(recorder_.conversation().turns.size()) - 1;
+    messages_.setVersion(messages_.appendUser(text, urls), turn, 0, 1);
     const int row = messages_.appendAssistant();
+    messages_.setVersion(row, turn, 0, 1);
 
     ChatRequest request;
     request.question = text;
@@ -259,13 +245,51 @@ void ChatController::regenerate() {
         return;
     }
     const int row = messages_.count() - 1;
+    const QList<ConversationTurn>& turns = recorder_.conversation().turns;
+    if (!turns.isEmpty() && !turns.last().answer.text.isEmpty()) {
+        recorder_.keepAnswerVersion(); // an answer with no word is not worth a version
+    }
     messages_.restartAnswer(row);
+    if (!turns.isEmpty()) {
+        messages_.setVersion(row, int(turns.size()) - 1, turns.last().answer_version,
+                             turns.last().answerVersionCount());
+    }
     ++attempt_;
     ChatRequest request;
     request.regenerate = true;
     request.question = last_question_;
     request.images = last_images_;
     start(std::move(request), row);
+}
+
+bool ChatController::editQuestion(int turn, const QString& question) {
+    const QString text = question.trimmed();
+    if (busy() || model_state_ != Ready || text.isEmpty() || !recorder_.edit(turn, text)) {
+        return false;
+    }
+    unchanged_turns_ = std::min(unchanged_turns_, turn);
+    show_from(turn); // the earlier turns stay; the edited one is appended below
+    remember_last_turn();
+    append_turn(turn);
+    attempt_ = 0;
+    ChatRequest request;
+    request.question = last_question_;
+    request.images = last_images_;
+    start(std::move(request), messages_.count() - 1);
+    return true;
+}
+
+bool ChatController::showVersion(int turn, bool answer, int index) {
+    if (busy() ||
+        !recorder_.showVersion(turn, answer ? VersionKind::Answer : VersionKind::Question, index)) {
+        return false;
+    }
+    unchanged_turns_ = std::min(unchanged_turns_, turn);
+    show_from(turn);
+    remember_last_turn();
+    attempt_ = 0;
+    emit canRegenerateChanged();
+    return true;
 }
 
 void ChatController::start(ChatRequest request, int row) {
@@ -275,6 +299,7 @@ void ChatController::start(ChatRequest request, int row) {
     request.image_detail = settings_.imageDetail();
     request.conversation = recorder_.conversation().id;
     request.history = recorder_.earlierTurns();
+    request.unchanged_turns = std::exchange(unchanged_turns_, std::numeric_limits<int>::max());
     recorder_.startAnswer(request, model_);
 
     active_request_ = request.id;
@@ -344,34 +369,56 @@ bool ChatController::openConversation(const QString& id) {
 void ChatController::show(const Conversation& conversation) {
     messages_.clear();
     load_error_rows_.clear();
+    attempt_ = 0;
+    for (int turn = 0; turn < conversation.turns.size(); ++turn) {
+        append_turn(turn);
+    }
+    remember_last_turn();
+}
+
+void ChatController::show_from(int turn) {
+    const int first = messages_.firstRowOfTurn(turn);
+    messages_.removeFrom(first);
+    load_error_rows_.removeIf([first](int row) { return row >= first; });
+    const QList<ConversationTurn>& turns = recorder_.conversation().turns;
+    // The last turn is left out when it waits for its answer: the caller appends it.
+    for (int t = turn; t < turns.size(); ++t) {
+        if (t + 1 < turns.size() || turns[t].answer.state != AnswerRecord::State::Streaming) {
+            append_turn(t);
+        }
+    }
+}
+
+void ChatController::append_turn(int turn) {
+    messages_.appendTurn(turn, recorder_.conversation().turns[turn]);
+}
+
+void ChatController::remember_last_turn() {
     last_question_.clear();
     last_images_.clear();
-    attempt_ = 0;
-    for (const ConversationTurn& turn : conversation.turns) {
-        QStringList urls;
-        for (const QString& image : turn.images) {
-            urls.push_back(QUrl::fromLocalFile(image).toString());
-        }
-        messages_.appendUser(turn.question, urls);
-        const AnswerRecord& a = turn.answer;
-        if (a.state == AnswerRecord::State::Failed) {
-            messages_.appendError(a.error);
-            continue;
-        }
-        const int row = messages_.appendAssistant();
-        messages_.appendText(row, a.text);
-        messages_.finishAnswer(row, answer_state(a.state), a.ttft_ms, a.tokens_per_s,
-                               int(a.ids.size()));
-    }
-    if (!conversation.turns.isEmpty()) {
+    const QList<ConversationTurn>& turns = recorder_.conversation().turns;
+    if (!turns.isEmpty()) {
         // Regenerate sends the last question's pictures again.
-        const ConversationTurn& last = conversation.turns.last();
+        const ConversationTurn& last = turns.last();
         last_question_ = last.question;
         for (const QString& file : last.images) {
             if (std::optional<QImage> image = read_image(file, nullptr)) {
                 last_images_.push_back(*image);
             }
         }
+    }
+}
+
+QVariantMap ChatController::imageTiling(int width, int height) const {
+    if (model_state_ != Ready || model_.image_tokens_per_tile <= 0 || width <= 0 || height <= 0) {
+        return {};
+    }
+    try {
+        return image_tiling(width, height, model_.geometry, settings_.imageDetail(),
+                            model_.image_tokens_per_tile)
+            .toVariantMap();
+    } catch (const Error&) {
+        return {};
     }
 }
 

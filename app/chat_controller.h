@@ -15,6 +15,7 @@
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h> // QML_ELEMENT
 
+#include <limits>
 #include <optional>
 
 namespace nanovlm::app {
@@ -100,13 +101,25 @@ public:
     // answer runs, pictures are still decoding, no model is ready, or the question is empty.
     Q_INVOKABLE bool send(const QString& question);
     Q_INVOKABLE void stop();
+    // Answers the last question again; the earlier answer stays as a version of it.
     Q_INVOKABLE void regenerate();
+    // Asks chat turn `turn` again as `question`, with its pictures: the answer below it and the
+    // chat after it are replaced, and kept as the earlier version of that question. False
+    // (nothing happens) while an answer runs, without a model, or for an empty question.
+    Q_INVOKABLE bool editQuestion(int turn, const QString& question);
+    // Shows version `index` of turn `turn`'s question (`answer` false) or answer (true), with
+    // the chat that followed it; the next question continues that version. False while busy.
+    Q_INVOKABLE bool showVersion(int turn, bool answer, int index);
     Q_INVOKABLE void newChat();
     // Shows saved chat `id` (ConversationList); false when it cannot be read (it is then listed
     // as damaged). A follow-up continues it: the worker rebuilds its transcript first.
     Q_INVOKABLE bool openConversation(const QString& id);
     Q_INVOKABLE void copyMessage(int row) const;
     Q_INVOKABLE void copyText(const QString& text) const;
+    // What the loaded model reads of a width x height picture at the chosen image detail
+    // (image_tiling.h: rows, cols, resizedWidth, resizedHeight, tileSize, globalTile, tiles,
+    // imageTokens); an empty map without a model or for an empty size.
+    Q_INVOKABLE QVariantMap imageTiling(int width, int height) const;
 
 signals:
     void modelChanged();
@@ -131,6 +144,10 @@ private:
     void set_model_state(ModelState state);
     void abandon_active(); // a new or other chat while an answer runs
     void show(const Conversation& conversation);
+    // Rows for the shown path's turns from `turn` on, replacing those there.
+    void show_from(int turn);
+    void append_turn(int turn);
+    void remember_last_turn(); // what regenerate() asks again
 
     MessageModel messages_;
     AttachmentModel attachments_;
@@ -179,6 +196,8 @@ private:
     QList<QImage> last_images_;
     int attempt_ = 0;
     AnswerResult last_result_;
+    // Turns of the chat unchanged since the worker's session read them (ChatRequest).
+    int unchanged_turns_ = std::numeric_limits<int>::max();
 
     QThread thread_;
     InferenceWorker* worker_; // lives on thread_; deleted there when the thread finishes

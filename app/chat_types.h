@@ -6,11 +6,14 @@
 #include "conversation.h"
 
 #include "nanovlm/generation.h"
+#include "nanovlm/image.h"
 
 #include <QImage>
 #include <QList>
 #include <QMetaType>
 #include <QString>
+
+#include <limits>
 
 namespace nanovlm::app {
 
@@ -31,6 +34,10 @@ struct ChatRequest {
     // rebuilds them from here (transcript_replay.h); an empty history continues the session.
     QString conversation;
     QList<ConversationTurn> history;
+    // How many of the chat's first turns are still as the worker's session last read them: a
+    // question edited or another version shown at turn i leaves i. The worker rewinds its
+    // session to there and reads the rest of `history` again (only when `conversation` is set).
+    int unchanged_turns = std::numeric_limits<int>::max();
 };
 
 // Where the worker is while no token has come yet.
@@ -73,6 +80,9 @@ struct ModelSummary {
     qint64 parameters = 0;
     // Tiles per image side at the model's own detail (Tiles mode); 0 for one-square checkpoints.
     int max_tiles_per_side = 0;
+    // How it cuts a picture into tiles, and the image tokens each tile becomes.
+    ImageGeometry geometry;
+    int image_tokens_per_tile = 0;
 };
 
 } // namespace nanovlm::app

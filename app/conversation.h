@@ -13,7 +13,11 @@
 #include <QString>
 #include <QStringList>
 
+#include <vector>
+
 namespace nanovlm::app {
+
+struct ConversationBranch;
 
 struct AnswerRecord {
     enum class State {
@@ -46,11 +50,31 @@ struct AnswerRecord {
     QDateTime finished;
 };
 
+// A chat is a tree: editing a question or regenerating an answer keeps the earlier version as a
+// branch. `Conversation::turns` is the path on screen; each turn holds the versions not shown.
 struct ConversationTurn {
     QString question;
     QStringList images; // absolute paths, in the order the model read them
     QDateTime asked;
     AnswerRecord answer;
+
+    // Other versions of this question (edits), each with its answers and the chat after them:
+    // a branch's first turn is that version. `question_version` is this version's place among
+    // all of them (0 .. question_versions.size()).
+    std::vector<ConversationBranch> question_versions;
+    int question_version = 0;
+    // Other answers to this same question (regenerations), each with the chat after it: a
+    // branch's first turn repeats the question with that answer.
+    std::vector<ConversationBranch> answer_versions;
+    int answer_version = 0;
+
+    int questionVersionCount() const { return int(question_versions.size()) + 1; }
+    int answerVersionCount() const { return int(answer_versions.size()) + 1; }
+};
+
+// A version of the chat from one turn on, kept while another version is shown.
+struct ConversationBranch {
+    QList<ConversationTurn> turns;
 };
 
 struct Conversation {

@@ -213,11 +213,28 @@ AnswerRecord answer_from_json(Reader& r, const QJsonObject& o, const QString& pa
     return a;
 }
 
+// Version 1 → 2: every turn gains its (empty) lists of other versions.
+void add_versions(QJsonObject& root) {
+    QJsonArray turns = root.value(QStringLiteral("turns")).toArray();
+    for (QJsonValueRef turn : turns) {
+        QJsonObject o = turn.toObject();
+        if (turn.isObject()) {
+            o.insert(QStringLiteral("questionVersions"), QJsonArray());
+            o.insert(QStringLiteral("questionVersion"), 0);
+            o.insert(QStringLiteral("answerVersions"), QJsonArray());
+            o.insert(QStringLiteral("answerVersion"), 0);
+            turn = o;
+        }
+    }
+    if (root.value(QStringLiteral("turns")).isArray()) {
+        root.insert(QStringLiteral("turns"), turns);
+    }
+}
+
 // Upgrades an older file in memory, one version at a time (kMigrations[v - 1] turns version v
-// into v + 1). Version 1 is the first format, so there is no step yet; a file from a newer app
-// is refused (and left untouched) rather than half-read.
+// into v + 1); a file from a newer app is refused (and left untouched) rather than half-read.
 using Migration = std::function<void(QJsonObject&)>;
-const std::array<Migration, kConversationSchema - 1> kMigrations = {};
+const std::array<Migration, kConversationSchema - 1> kMigrations = {add_versions};
 
 bool migrate(Reader& r, QJsonObject& root) {
     const int version = r.integer(root, QStringLiteral("file"), "schema");
@@ -243,22 +260,117 @@ bool migrate(Reader& r, QJsonObject& root) {
     return true;
 }
 
-} // namespace
+QJsonArray turns_to_json(const QList<ConversationTurn>& turns, const QDir& images);
 
-QByteArray conversation_to_json(const Conversation& c, const QDir& images) {
-    QJsonArray turns;
-    for (const ConversationTurn& t : c.turns) {
+QJsonArray versions_to_json(const std::vector<ConversationBranch>& versions, const QDir& images) {
+    QJsonArray out;
+    for (const ConversationBranch& branch : versions) {
+        out.append(turns_to_json(branch.turns, images));
+    }
+    return out;
+}
+
+QJsonArray turns_to_json(const QList<ConversationTurn>& turns, const QDir& images) {
+    QJsonArray out;
+    for (const ConversationTurn& t : turns) {
         QJsonArray names;
         for (const QString& image : t.images) {
             names.append(images.relativeFilePath(image));
         }
-        turns.append(QJsonObject{
+        out.append(QJsonObject{
             {"question", t.question},
             {"images", names},
             {"asked", timestamp(t.asked)},
             {"answer", answer_to_json(t.answer)},
+            {"questionVersions", versions_to_json(t.question_versions, images)},
+            {"questionVersion", t.question_version},
+            {"answerVersions", versions_to_json(t.answer_versions, images)},
+            {"answerVersion", t.answer_version},
         });
     }
+    return out;
+}
+
+QList<ConversationTurn> turns_from_json(Reader& r, const QJsonArray& turns, const QString& path,
+                                        const QDir& images, int depth);
+
+std::vector<ConversationBranch> versions_from_json(Reader& r, const QJsonObject& o,
+                                                   const QString& path, const char* key,
+                                                   const QDir& images, int depth) {
+    const QString versions_path = path + QLatin1Char('.') + QLatin1String(key);
+    const QJsonArray versions = r.array(o, path, key);
+    std::vector<ConversationBranch> out;
+    for (qsizetype i = 0; i < versions.size() && r.ok(); ++i) {
+        const QString branch_path = versions_path + QStringLiteral("[%1]").arg(i);
+        if (!versions[i].isArray() || versions[i].toArray().isEmpty()) {
+            r.fail(branch_path, QStringLiteral("expected a non-empty array of turns"));
+            break;
+        }
+        out.push_back({turns_from_json(r, versions[i].toArray(), branch_path, images, depth + 1)});
+    }
+    return out;
+}
+
+// Which of `count` versions is shown.
+int version_index(Reader& r, const QJsonObject& o, const QString& path, const char* key,
+                  int count) {
+    const int index = r.integer(o, path, key);
+    if (r.ok() && (index < 0 || index >= count)) {
+        r.fail(path + QLatin1Char('.') + QLatin1String(key),
+               QStringLiteral("expected 0 to %1, found %2").arg(count - 1).arg(index));
+    }
+    return index;
+}
+
+QList<ConversationTurn> turns_from_json(Reader& r, const QJsonArray& turns, const QString& path,
+                                        const QDir& images, int depth) {
+    // Each level of branches nests three JSON levels; QJsonDocument refuses deeper files first,
+    // but a bound here keeps the recursion safe whatever the parser allows.
+    constexpr int kMaxDepth = 200;
+    QList<ConversationTurn> out;
+    if (depth > kMaxDepth) {
+        r.fail(path, QStringLiteral("versions nested more than %1 deep").arg(kMaxDepth));
+        return out;
+    }
+    for (qsizetype i = 0; i < turns.size() && r.ok(); ++i) {
+        const QString turn_path = path + QStringLiteral("[%1]").arg(i);
+        if (!turns[i].isObject()) {
+            r.fail(turn_path, QStringLiteral("expected an object"));
+            break;
+        }
+        const QJsonObject o = turns[i].toObject();
+        ConversationTurn t;
+        t.question = r.string(o, turn_path, "question");
+        t.asked = r.time(o, turn_path, "asked");
+        const QJsonArray names = r.array(o, turn_path, "images");
+        for (qsizetype k = 0; k < names.size() && r.ok(); ++k) {
+            const QString name = names[k].toString();
+            const QString image_path = turn_path + QStringLiteral(".images[%1]").arg(k);
+            if (!names[k].isString() || name.isEmpty() || name.contains(QLatin1Char('/'))) {
+                r.fail(image_path, QStringLiteral("expected an image store file name"));
+            } else if (!QFileInfo(images.filePath(name)).isFile()) {
+                r.fail(image_path,
+                       QStringLiteral("image %1 is missing").arg(images.filePath(name)));
+            }
+            t.images.push_back(images.filePath(name));
+        }
+        t.answer = answer_from_json(r, r.object(o, turn_path, "answer"),
+                                    turn_path + QStringLiteral(".answer"));
+        t.question_versions =
+            versions_from_json(r, o, turn_path, "questionVersions", images, depth);
+        t.question_version =
+            version_index(r, o, turn_path, "questionVersion", t.questionVersionCount());
+        t.answer_versions = versions_from_json(r, o, turn_path, "answerVersions", images, depth);
+        t.answer_version = version_index(r, o, turn_path, "answerVersion", t.answerVersionCount());
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+} // namespace
+
+QByteArray conversation_to_json(const Conversation& c, const QDir& images) {
+    const QJsonArray turns = turns_to_json(c.turns, images);
     const QJsonObject root{
         {"schema", kConversationSchema},
         {"id", c.id},
@@ -299,33 +411,7 @@ std::optional<Conversation> conversation_from_json(const QByteArray& json, const
     c.custom_title = r.boolean(root, file, "customTitle");
     c.created = r.time(root, file, "created");
     c.updated = r.time(root, file, "updated");
-    const QJsonArray turns = r.array(root, file, "turns");
-    for (qsizetype i = 0; i < turns.size() && r.ok(); ++i) {
-        const QString path = QStringLiteral("turns[%1]").arg(i);
-        if (!turns[i].isObject()) {
-            r.fail(path, QStringLiteral("expected an object"));
-            break;
-        }
-        const QJsonObject o = turns[i].toObject();
-        ConversationTurn t;
-        t.question = r.string(o, path, "question");
-        t.asked = r.time(o, path, "asked");
-        const QJsonArray names = r.array(o, path, "images");
-        for (qsizetype k = 0; k < names.size() && r.ok(); ++k) {
-            const QString name = names[k].toString();
-            const QString image_path = path + QStringLiteral(".images[%1]").arg(k);
-            if (!names[k].isString() || name.isEmpty() || name.contains(QLatin1Char('/'))) {
-                r.fail(image_path, QStringLiteral("expected an image store file name"));
-            } else if (!QFileInfo(images.filePath(name)).isFile()) {
-                r.fail(image_path,
-                       QStringLiteral("image %1 is missing").arg(images.filePath(name)));
-            }
-            t.images.push_back(images.filePath(name));
-        }
-        t.answer =
-            answer_from_json(r, r.object(o, path, "answer"), path + QStringLiteral(".answer"));
-        c.turns.push_back(std::move(t));
-    }
+    c.turns = turns_from_json(r, r.array(root, file, "turns"), QStringLiteral("turns"), images, 0);
     if (r.ok() && c.id.isEmpty()) {
         r.fail(QStringLiteral("file.id"), QStringLiteral("empty"));
     }

@@ -84,6 +84,32 @@ void ConversationRecorder::ask(const QString& question, const QStringList& image
     conversation_.turns.push_back(std::move(turn));
 }
 
+bool ConversationRecorder::edit(int turn, const QString& question) {
+    if (turn < 0 || turn >= conversation_.turns.size()) {
+        return false;
+    }
+    abandon();
+    ConversationTurn edited;
+    edited.question = question;
+    edited.images = conversation_.turns[turn].images;
+    edited.asked = QDateTime::currentDateTimeUtc();
+    return add_question_version(conversation_.turns, turn, std::move(edited));
+}
+
+void ConversationRecorder::keepAnswerVersion() {
+    abandon();
+    add_answer_version(conversation_.turns, int(conversation_.turns.size()) - 1);
+}
+
+bool ConversationRecorder::showVersion(int turn, VersionKind kind, int index) {
+    abandon();
+    if (!show_version(conversation_.turns, turn, kind, index)) {
+        return false;
+    }
+    save();
+    return true;
+}
+
 void ConversationRecorder::startAnswer(const ChatRequest& request, const ModelSummary& model) {
     AnswerRecord* a = answer();
     if (a == nullptr) {

@@ -2,6 +2,7 @@
 
 #include "chat_types.h"
 #include "conversation.h"
+#include "conversation_branches.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -35,6 +36,13 @@ public:
 
     // A question with its pictures (files; copied into the image store).
     void ask(const QString& question, const QStringList& image_files);
+    // Asks turn `turn` again as `question` (same pictures): that turn and the chat after it are
+    // kept as the earlier version, and the edited turn becomes the last. False when out of range.
+    bool edit(int turn, const QString& question);
+    // The last answer is kept as a version; the last turn waits for a new answer.
+    void keepAnswerVersion();
+    // Shows another version of a turn's question or answer (conversation_branches.h) and saves.
+    bool showVersion(int turn, VersionKind kind, int index);
     // The last question's answer starts (again, for a regenerate).
     void startAnswer(const ChatRequest& request, const ModelSummary& model);
     void appendText(const QString& delta);

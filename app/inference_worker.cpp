@@ -80,7 +80,7 @@ void InferenceWorker::loadModel(const QString& directory, const QString& tokeniz
         model_ = std::move(loaded);
         last_turn_ = {};
         session_conversation_.clear();
-        session_turns_ = 0;
+        turn_starts_.clear();
         const ModelConfig& config = model_->config();
         const ImageGeometry geometry = ImageGeometry::from_config(config);
         ModelSummary summary;
@@ -92,6 +92,8 @@ void InferenceWorker::loadModel(const QString& directory, const QString& tokeniz
             geometry.mode == ImageGeometry::Mode::Tiles && geometry.tile_size > 0
                 ? std::max(1, geometry.max_side / geometry.tile_size)
                 : 0;
+        summary.geometry = geometry;
+        summary.image_tokens_per_tile = config.image_tokens_per_tile();
         emit modelLoaded(summary);
     } catch (const Error& e) {
         emit modelFailed(QString::fromUtf8(e.what()));
@@ -106,27 +108,25 @@ void InferenceWorker::resetConversation() {
     }
     last_turn_ = {};
     session_conversation_.clear();
-    session_turns_ = 0;
+    turn_starts_.clear();
 }
 
-bool InferenceWorker::needs_replay(const ChatRequest& request) const {
-    if (request.history.isEmpty()) {
-        return false; // a first question, or a caller that keeps the session itself
+int InferenceWorker::turns_held(const ChatRequest& request) const {
+    if (!session_ || session_->position() == 0 || session_conversation_ != request.conversation) {
+        return 0;
     }
-    // A regenerate answers the session's last turn again: the session holds it too.
-    const qsizetype turns = request.history.size() + (request.regenerate ? 1 : 0);
-    return !session_ || session_->position() == 0 ||
-           session_conversation_ != request.conversation || session_turns_ != turns;
+    return std::min(int(turn_starts_.size()), std::max(0, request.unchanged_turns));
 }
 
-std::optional<Transcript> InferenceWorker::replay_history(const ChatRequest& request) {
+std::optional<Transcript> InferenceWorker::replay_history(const ChatRequest& request, int from) {
+    const QList<ConversationTurn> turns = request.history.mid(from);
     int image_count = 0;
-    for (const ConversationTurn& turn : request.history) {
+    for (const ConversationTurn& turn : turns) {
         image_count += int(turn.images.size());
     }
     int done = 0;
     return rebuild_transcript(
-        *model_, request.history,
+        *model_, turns,
         [&](const QString& file, int image_detail) -> std::optional<PreprocessedImage> {
             if (cancel_.load()) {
                 return std::nullopt;
@@ -145,7 +145,8 @@ std::optional<Transcript> InferenceWorker::replay_history(const ChatRequest& req
             ImageGeometry geometry = ImageGeometry::from_config(model_->config());
             geometry.max_tiles_per_side = image_detail; // as the turn was first read
             return preprocess_image(to_rgb_image(*image), geometry);
-        });
+        },
+        from > 0);
 }
 
 Session& InferenceWorker::session_for(int threads) {
@@ -215,32 +216,45 @@ void InferenceWorker::run(const ChatRequest& request) {
         emit answerFailed(request.id, tr("No model is loaded. Choose a checkpoint folder first."));
         return;
     }
-    const bool replay = needs_replay(request);
-    if (replay) {
+    // A caller with no chat id and no history keeps the session itself (it continues it).
+    const bool tracked = !request.conversation.isEmpty() || !request.history.isEmpty();
+    const int history = int(request.history.size());
+    const int held = turns_held(request);
+    const bool answer_again =
+        request.regenerate && last_turn_.answer_start > 0 &&
+        (!tracked || (held == history + 1 && int(turn_starts_.size()) == history + 1));
+    // The history's turns the session keeps; the ones after are read again from `history`.
+    const int keep = tracked ? std::min(held, history) : int(turn_starts_.size());
+    if (tracked && !answer_again && keep == 0) {
         resetConversation();
     }
     Session& session = session_for(request.threads);
 
     std::vector<TokenId> prompt;
     std::vector<PreprocessedImage> images;
-    std::size_t transcript_ids = 0; // ids before the new question's (a replayed history)
-    const bool answer_again = request.regenerate && last_turn_.answer_start > 0;
+    std::size_t transcript_ids = 0;   // ids before the new question's (a replayed history)
+    std::vector<int> replayed_starts; // where each replayed turn starts in the transcript
+    int base = session.position();    // where the prompt is read
     if (answer_again) {
         // The question is in the cache: step back one position so that re-reading its last id
         // gives fresh logits, and sample a new answer from there. No image is encoded again.
         session.rewind(last_turn_.answer_start - 1);
         prompt = {last_turn_.last_prompt_id};
     } else {
-        if (request.regenerate && last_turn_.start >= 0) {
+        if (!tracked && request.regenerate && last_turn_.start >= 0) {
             session.rewind(last_turn_.start); // the question was stopped before it was read
+        } else if (tracked && keep < int(turn_starts_.size())) {
+            session.rewind(turn_starts_[std::size_t(keep)]);
+            turn_starts_.resize(std::size_t(keep));
+            last_turn_ = {};
         } else {
             close_previous_answer();
         }
         std::optional<Transcript> transcript;
-        if (replay) {
-            transcript = replay_history(request);
+        if (tracked && keep < history) {
+            transcript = replay_history(request, keep);
         }
-        if (!replay || transcript) {
+        if (!(tracked && keep < history) || transcript) {
             images = prepare_images(request, transcript ? int(transcript->images.size()) : 0);
         }
         if (cancel_.load()) {
@@ -255,14 +269,16 @@ void InferenceWorker::run(const ChatRequest& request) {
             emit answerFailed(request.id, tr("The question is empty."));
             return;
         }
-        last_turn_ = {session.position(), -1, prompt.back(), false};
+        base = session.position();
         if (transcript) {
+            replayed_starts = transcript->turn_starts;
             // One read of the whole chat: the earlier turns' pictures come first, in order.
             transcript_ids = transcript->ids.size();
             prompt.insert(prompt.begin(), transcript->ids.begin(), transcript->ids.end());
             images.insert(images.begin(), std::make_move_iterator(transcript->images.begin()),
                           std::make_move_iterator(transcript->images.end()));
         }
+        last_turn_ = {base + int(transcript_ids), -1, prompt.back(), false};
     }
 
     const quint64 id = request.id;
@@ -316,18 +332,20 @@ void InferenceWorker::run(const ChatRequest& request) {
     flush();
 
     if (!answer_again && result.prompt_tokens > 0) {
-        last_turn_.answer_start = last_turn_.start + result.prompt_tokens;
-        if (transcript_ids > 0) {
-            // The new question's ids close the prompt; before them is the rebuilt history.
-            last_turn_.start = last_turn_.answer_start - int(prompt.size() - transcript_ids);
+        // v0.1 reads the pictures before the ids: positions beyond the ids' count.
+        const int image_positions = result.prompt_tokens - int(prompt.size());
+        last_turn_.answer_start = base + result.prompt_tokens;
+        last_turn_.start = last_turn_.answer_start - int(prompt.size() - transcript_ids);
+        for (const int start : replayed_starts) {
+            turn_starts_.push_back(start == 0 ? base : base + image_positions + start);
         }
+        turn_starts_.push_back(last_turn_.start);
     }
     if (session.position() > 0) {
         session_conversation_ = request.conversation;
-        session_turns_ = request.history.size() + 1;
     } else {
         session_conversation_.clear();
-        session_turns_ = 0;
+        turn_starts_.clear();
     }
     if (answer_again && session.position() < last_turn_.answer_start) {
         // Stopped before the question's last id was read again: put it back, so that the

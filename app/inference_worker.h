@@ -22,9 +22,10 @@ namespace nanovlm::app {
 // The worker keeps the conversation's Session alive between questions: a follow-up reads only
 // the new turn after what the KV cache already holds, so images already seen are not encoded
 // again. resetConversation() forgets it (new chat). When a request's chat or earlier turns are
-// not what the session holds (a chat reopened from disk, a model switched), the worker rebuilds
-// the session from the request's history first: every earlier picture encoded once, the whole
-// transcript read, then the new question.
+// not what the session holds (a chat reopened from disk, a model switched, a question edited or
+// another version shown), the worker keeps the turns the session still holds as they are,
+// rewinds to the first that differs and reads the rest from the request's history: every
+// earlier picture not held encoded once, then the new question.
 class InferenceWorker : public QObject {
     Q_OBJECT
 
@@ -71,13 +72,15 @@ private:
     };
 
     void run(const ChatRequest& request);
-    bool needs_replay(const ChatRequest& request) const;
+    // How many of the request's history turns the session holds as they are.
+    int turns_held(const ChatRequest& request) const;
     Session& session_for(int threads);
     void close_previous_answer();
     // `earlier`: pictures of a replayed history prepared before these (for the progress count).
     std::vector<PreprocessedImage> prepare_images(const ChatRequest& request, int earlier = 0);
-    // The history's ids and pictures, decoded from their files; nullopt when stopped.
-    std::optional<Transcript> replay_history(const ChatRequest& request);
+    // The history's ids and pictures from turn `from` on, decoded from their files; nullopt
+    // when stopped.
+    std::optional<Transcript> replay_history(const ChatRequest& request, int from);
     void pause_for_step(); // the step delay, cut short by a stop
     void begin(quint64 request);
     void end();
@@ -85,9 +88,10 @@ private:
     std::shared_ptr<const Model> model_;
     std::unique_ptr<Session> session_;
     Turn last_turn_;
-    // Whose turns the session holds: the request's `conversation` and how many of its turns.
+    // Whose turns the session holds: the request's `conversation`, and where each of its turns
+    // starts, so that an edited turn or another version rewinds to there and keeps the rest.
     QString session_conversation_;
-    qsizetype session_turns_ = 0;
+    std::vector<int> turn_starts_;
 
     // Stop bookkeeping, shared with the GUI thread. cancel_ is what the engine polls.
     std::mutex stop_mutex_;

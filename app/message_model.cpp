@@ -1,6 +1,37 @@
 #include "message_model.h"
 
+#include <QUrl>
+
 namespace nanovlm::app {
+namespace {
+
+MessageModel::AnswerState answer_state(AnswerRecord::State state) {
+    switch (state) {
+    case AnswerRecord::State::Done:
+    case AnswerRecord::State::Failed:
+        return MessageModel::Done;
+    case AnswerRecord::State::Stopped:
+        return MessageModel::Stopped;
+    case AnswerRecord::State::Truncated:
+        return MessageModel::Truncated;
+    case AnswerRecord::State::ContextFull:
+        return MessageModel::ContextFull;
+    case AnswerRecord::State::Streaming:
+    case AnswerRecord::State::Interrupted:
+        return MessageModel::Interrupted;
+    }
+    return MessageModel::Done;
+}
+
+} // namespace
+
+MessageModel::Message MessageModel::fresh_of_turn(const Message& m) {
+    Message fresh;
+    fresh.turn = m.turn;
+    fresh.version = m.version;
+    fresh.version_count = m.version_count;
+    return fresh;
+}
 
 MessageModel::MessageModel(QObject* parent) : QAbstractListModel(parent) {}
 
@@ -33,6 +64,12 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const {
         return m.tokens_per_s;
     case TokenCountRole:
         return m.tokens;
+    case TurnRole:
+        return m.turn;
+    case VersionRole:
+        return m.version;
+    case VersionCountRole:
+        return m.version_count;
     default:
         return {};
     }
@@ -50,6 +87,9 @@ QHash<int, QByteArray> MessageModel::roleNames() const {
         {TtftRole, "ttftMs"},
         {TokensPerSecondRole, "tokensPerSecond"},
         {TokenCountRole, "tokenCount"},
+        {TurnRole, "turn"},
+        {VersionRole, "version"},
+        {VersionCountRole, "versionCount"},
     };
 }
 
@@ -89,6 +129,27 @@ int MessageModel::appendNotice(const QString& text) {
     m.kind = NoticeMessage;
     m.text = text;
     return append(std::move(m));
+}
+
+int MessageModel::appendTurn(int turn, const ConversationTurn& t) {
+    QStringList urls;
+    for (const QString& image : t.images) {
+        urls.push_back(QUrl::fromLocalFile(image).toString());
+    }
+    setVersion(appendUser(t.question, urls), turn, t.question_version, t.questionVersionCount());
+    const AnswerRecord& a = t.answer;
+    int row = 0;
+    if (a.state == AnswerRecord::State::Failed) {
+        row = appendError(a.error);
+    } else {
+        row = appendAssistant();
+        if (a.state != AnswerRecord::State::Streaming) {
+            appendText(row, a.text);
+            finishAnswer(row, answer_state(a.state), a.ttft_ms, a.tokens_per_s, int(a.ids.size()));
+        }
+    }
+    setVersion(row, turn, t.answer_version, t.answerVersionCount());
+    return row;
 }
 
 void MessageModel::changed(int row, const QList<int>& roles) {
@@ -145,7 +206,7 @@ void MessageModel::restartAnswer(int row) {
         return;
     }
     Message& m = messages_[std::size_t(row)];
-    m = Message{};
+    m = fresh_of_turn(m);
     m.kind = AssistantMessage;
     m.state = Streaming;
     changed(row, {KindRole, TextRole, AnswerStateRole, StatusRole, ProgressRole, TtftRole,
@@ -157,11 +218,41 @@ void MessageModel::turnIntoError(int row, const QString& message) {
         return;
     }
     Message& m = messages_[std::size_t(row)];
-    m = Message{};
+    m = fresh_of_turn(m);
     m.kind = ErrorMessage;
     m.text = message;
     changed(row, {KindRole, TextRole, AnswerStateRole, StatusRole, ProgressRole, TtftRole,
                   TokensPerSecondRole, TokenCountRole});
+}
+
+void MessageModel::setVersion(int row, int turn, int version, int version_count) {
+    if (!valid(row)) {
+        return;
+    }
+    Message& m = messages_[std::size_t(row)];
+    m.turn = turn;
+    m.version = version;
+    m.version_count = version_count;
+    changed(row, {TurnRole, VersionRole, VersionCountRole});
+}
+
+void MessageModel::removeFrom(int row) {
+    if (row < 0 || row >= count()) {
+        return;
+    }
+    beginRemoveRows({}, row, count() - 1);
+    messages_.erase(messages_.begin() + row, messages_.end());
+    endRemoveRows();
+    emit countChanged();
+}
+
+int MessageModel::firstRowOfTurn(int turn) const {
+    for (int row = 0; row < count(); ++row) {
+        if (messages_[std::size_t(row)].turn >= turn) {
+            return row;
+        }
+    }
+    return count();
 }
 
 QString MessageModel::textAt(int row) const {

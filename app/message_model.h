@@ -1,5 +1,7 @@
 #pragma once
 
+#include "conversation.h"
+
 #include <QAbstractListModel>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h> // QML_ELEMENT, QML_UNCREATABLE
@@ -52,6 +54,11 @@ public:
         TtftRole,            // "ttftMs": time to first token in ms, or -1 (no answer yet)
         TokensPerSecondRole, // "tokensPerSecond": decode speed after the first token
         TokenCountRole,      // "tokenCount": tokens the answer used
+        // The chat turn a question or answer row belongs to (-1: a row of no turn, a notice),
+        // and which of that question's or answer's versions it shows (conversation_branches.h):
+        TurnRole,         // "turn": index in the shown path of the chat
+        VersionRole,      // "version": 0-based
+        VersionCountRole, // "versionCount": 1 when there is no other version
         LastRole,
     };
     Q_ENUM(Roles)
@@ -68,6 +75,10 @@ public:
     int appendAssistant(); // an empty answer in state Streaming
     int appendError(const QString& message);
     int appendNotice(const QString& text);
+    // A saved turn: its question, then its answer (or error), both marked with `turn` and their
+    // versions. An answer still waiting for its first word is appended empty, Streaming.
+    // Returns the answer's row.
+    int appendTurn(int turn, const ConversationTurn& t);
 
     // Changes to one answer row; each emits dataChanged for the roles it touches only.
     void appendText(int row, const QString& delta);
@@ -75,6 +86,11 @@ public:
     void finishAnswer(int row, AnswerState state, double ttft_ms, double tokens_per_s, int tokens);
     void restartAnswer(int row); // regenerate: empty text, Streaming, no stats
     void turnIntoError(int row, const QString& message);
+    void setVersion(int row, int turn, int version, int version_count);
+    // Removes `row` and every row after it (a turn edited or another version shown).
+    void removeFrom(int row);
+    // The first row of chat turn `turn` or of a later one; count() when there is none.
+    int firstRowOfTurn(int turn) const;
 
     Q_INVOKABLE QString textAt(int row) const;
     Kind kindAt(int row) const;
@@ -95,8 +111,13 @@ private:
         double ttft_ms = -1;
         double tokens_per_s = 0;
         int tokens = 0;
+        int turn = -1;
+        int version = 0;
+        int version_count = 1;
     };
 
+    // An empty message in the same turn and version (an answer restarted or turned into an error).
+    static Message fresh_of_turn(const Message& m);
     int append(Message message);
     bool valid(int row) const { return row >= 0 && row < count(); }
     void changed(int row, const QList<int>& roles);

@@ -30,10 +30,11 @@ std::vector<TokenId> answer_ids(const Model& model, const AnswerRecord& answer) 
 
 std::optional<Transcript> rebuild_transcript(const Model& model,
                                              const QList<ConversationTurn>& turns,
-                                             const PrepareImage& prepare) {
+                                             const PrepareImage& prepare, bool continues) {
     const PromptBuilder builder(model);
     Transcript out;
     for (const ConversationTurn& turn : turns) {
+        out.turn_starts.push_back(int(out.ids.size()));
         if (!replayed(turn)) {
             continue;
         }
@@ -46,7 +47,7 @@ std::optional<Transcript> rebuild_transcript(const Model& model,
             images.push_back(std::move(*image));
         }
         const std::vector<TokenId> question =
-            builder.user_turn(turn.question.toStdString(), images, !out.ids.empty());
+            builder.user_turn(turn.question.toStdString(), images, continues || !out.ids.empty());
         out.ids.insert(out.ids.end(), question.begin(), question.end());
         const std::vector<TokenId> answer = answer_ids(model, turn.answer);
         out.ids.insert(out.ids.end(), answer.begin(), answer.end());

@@ -23,6 +23,8 @@ namespace nanovlm::app {
 struct Transcript {
     std::vector<TokenId> ids;
     std::vector<PreprocessedImage> images; // in the order their placeholders appear
+    // Where each of the given turns starts in `ids` (a skipped turn: where the next one does).
+    std::vector<int> turn_starts;
 };
 
 // Decodes and preprocesses one of the chat's picture files at the image detail its turn was
@@ -31,9 +33,10 @@ struct Transcript {
 using PrepareImage =
     std::function<std::optional<PreprocessedImage>(const QString& file, int image_detail)>;
 
-// nullopt when `prepare` was stopped.
+// nullopt when `prepare` was stopped. `continues`: the turns follow earlier ones the session
+// already holds (their first question is then written as a follow-up).
 std::optional<Transcript> rebuild_transcript(const Model& model,
                                              const QList<ConversationTurn>& turns,
-                                             const PrepareImage& prepare);
+                                             const PrepareImage& prepare, bool continues = false);
 
 } // namespace nanovlm::app

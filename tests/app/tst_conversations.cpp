@@ -219,8 +219,9 @@ private slots:
                                        << QByteArray("\"ids\": [\n                    1e40,")
                                        << "turns[1].answer.ids[0]" << false << false;
         QTest::newRow("a schema of 1.5e47")
-            << QByteArray("\"schema\": 1") << QByteArray("\"schema\": 1.5e47")
-            << "file.schema: expected an integer" << false << false;
+            << "\"schema\": " + QByteArray::number(kConversationSchema)
+            << QByteArray("\"schema\": 1.5e47") << "file.schema: expected an integer" << false
+            << false;
         // Found by fuzz_chat_file: a float setting beyond float's range loaded as infinity,
         // which the next save wrote as null, a file that no longer loaded.
         QTest::newRow("a topP of 1.4e96")
@@ -230,11 +231,12 @@ private slots:
             << QByteArray("\"turns\": [") << QByteArray("\"turns\": 5, \"x\": [")
             << "file.turns: expected an array" << false << false;
         QTest::newRow("schema as a string")
-            << QByteArray("\"schema\": 1") << QByteArray("\"schema\": \"1\"")
-            << "file.schema: expected a number" << false << false;
+            << "\"schema\": " + QByteArray::number(kConversationSchema)
+            << QByteArray("\"schema\": \"1\"") << "file.schema: expected a number" << false
+            << false;
         QTest::newRow("a newer schema")
-            << QByteArray("\"schema\": 1") << QByteArray("\"schema\": 7") << "newer nanovlm-chat"
-            << false << false;
+            << "\"schema\": " + QByteArray::number(kConversationSchema)
+            << QByteArray("\"schema\": 7") << "newer nanovlm-chat" << false << false;
         QTest::newRow("missing image")
             << QByteArray() << QByteArray() << "is missing" << false << true;
     }

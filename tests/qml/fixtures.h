@@ -19,6 +19,13 @@ class Fixtures : public QObject {
     Q_PROPERTY(QUrl image READ image CONSTANT)
     Q_PROPERTY(QUrl smallImage READ smallImage CONSTANT)
     Q_PROPERTY(QString demoModel READ demoModel CONSTANT)
+    // Where tests save screenshots for a person to look at ($NANOVLM_SCREENSHOT_DIR); "" (none)
+    // in normal runs.
+    Q_PROPERTY(QString screenshotFolder READ screenshotFolder CONSTANT)
+    // The checkpoint and picture of the image viewer's screenshot ($NANOVLM_SCREENSHOT_MODEL,
+    // $NANOVLM_SCREENSHOT_IMAGE); the parity ones when unset.
+    Q_PROPERTY(QString screenshotModel READ screenshotModel CONSTANT)
+    Q_PROPERTY(QUrl screenshotImage READ screenshotImage CONSTANT)
 
 public:
     using QObject::QObject;
@@ -29,6 +36,17 @@ public:
     QUrl image() const { return QUrl::fromLocalFile(root() + "/parity/main/300x200/image.png"); }
     QString demoModel() const { return QStringLiteral(NANOVLM_DEMO_MODEL); }
     QUrl smallImage() const { return QUrl::fromLocalFile(root() + "/parity/main/64x64/image.png"); }
+    QString screenshotFolder() const {
+        return QString::fromLocal8Bit(qgetenv("NANOVLM_SCREENSHOT_DIR"));
+    }
+    QString screenshotModel() const {
+        const QString model = QString::fromLocal8Bit(qgetenv("NANOVLM_SCREENSHOT_MODEL"));
+        return model.isEmpty() ? this->model() : model;
+    }
+    QUrl screenshotImage() const {
+        const QString image = QString::fromLocal8Bit(qgetenv("NANOVLM_SCREENSHOT_IMAGE"));
+        return image.isEmpty() ? this->image() : QUrl::fromLocalFile(image);
+    }
     Q_INVOKABLE QUrl badImage(const QString& name) const {
         return QUrl::fromLocalFile(root() + "/bad_images/" + name);
     }

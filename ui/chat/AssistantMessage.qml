@@ -19,9 +19,14 @@ Item {
     property int tokenCount: 0
     property bool canRegenerate: false
     readonly property bool streaming: answerState === MessageModel.Streaming
+    // Versions of this answer (regenerations) and whether another one may be shown now.
+    property int version: 0
+    property int versionCount: 1
+    property bool canSwitchVersion: false
 
     signal copyRequested()
     signal regenerateRequested()
+    signal versionRequested(int index)
 
     implicitHeight: layout.implicitHeight
 
@@ -120,9 +125,16 @@ Item {
 
             RowLayout {
                 Layout.fillWidth: true
-                visible: !answer.streaming
+                visible: !answer.streaming || answer.versionCount > 1
                 spacing: 2
 
+                BranchSwitcher {
+                    what: qsTr("answer")
+                    version: answer.version
+                    count: answer.versionCount
+                    enabled: answer.canSwitchVersion
+                    onVersionRequested: index => answer.versionRequested(index)
+                }
                 Label {
                     objectName: "endingLabel"
                     visible: answer.endingText.length > 0
@@ -146,6 +158,7 @@ Item {
                     onCopyRequested: answer.copyRequested()
                 }
                 IconButton {
+                    objectName: "regenerateButton"
                     implicitWidth: 30
                     implicitHeight: 30
                     iconSize: 15

@@ -17,7 +17,13 @@ Item {
     required property real ttftMs
     required property real tokensPerSecond
     required property int tokenCount
+    required property int turn
+    required property int version
+    required property int versionCount
     property ChatController controller
+    readonly property bool idle: controller !== null && !controller.busy
+
+    signal imageOpened(url source)
 
     implicitHeight: body.height + 12
 
@@ -38,6 +44,13 @@ Item {
             text: row.text
             images: row.images
             onCopyRequested: row.controller.copyMessage(row.index)
+            version: row.version
+            versionCount: row.versionCount
+            canEdit: row.idle && row.turn >= 0
+                     && row.controller.modelState === ChatController.Ready
+            onEditSubmitted: question => row.controller.editQuestion(row.turn, question)
+            onVersionRequested: index => row.controller.showVersion(row.turn, false, index)
+            onImageClicked: source => row.imageOpened(source)
         }
     }
 
@@ -56,6 +69,10 @@ Item {
                            && row.index === row.controller.messages.count - 1
             onCopyRequested: row.controller.copyMessage(row.index)
             onRegenerateRequested: row.controller.regenerate()
+            version: row.version
+            versionCount: row.versionCount
+            canSwitchVersion: row.idle && row.turn >= 0
+            onVersionRequested: index => row.controller.showVersion(row.turn, true, index)
         }
     }
 

@@ -17,6 +17,7 @@ ListView {
     signal exampleChosen(url image, string question)
 
     objectName: "messageList"
+    readonly property alias imageViewer: imageViewer
     model: controller.messages
     clip: true
     spacing: 6
@@ -28,6 +29,12 @@ ListView {
     delegate: MessageDelegate {
         controller: view.controller
         width: ListView.view.width
+        onImageOpened: source => imageViewer.show(source)
+    }
+
+    ImageViewer {
+        id: imageViewer
+        controller: view.controller
     }
 
     function followEnd() {

@@ -9,7 +9,17 @@ Item {
     property string text
     property var images: []
 
+    // Versions of this question (edits) and whether it can be edited and sent again now.
+    property int version: 0
+    property int versionCount: 1
+    property bool canEdit: false
+    property bool editing: false
+
+    signal editSubmitted(string question)
+    signal imageClicked(url source) // opens the image viewer
+    signal versionRequested(int index)
     signal copyRequested()
+
     readonly property real maxBubbleWidth: Math.max(200, width * 0.78)
     readonly property int pictureSize: images.length > 1 ? 132 : 220
 
@@ -54,7 +64,7 @@ Item {
                     MouseArea {
                         anchors.fill: parent
                         cursorShape: Qt.PointingHandCursor
-                        onClicked: Qt.openUrlExternally(parent.source)
+                        onClicked: message.imageClicked(parent.source)
                     }
                 }
             }
@@ -63,6 +73,7 @@ Item {
         Rectangle {
             id: bubble
             anchors.right: parent.right
+            visible: !message.editing
             width: Math.min(body.implicitWidth, message.maxBubbleWidth - 32) + 32
             height: body.height + 20
             radius: 18
@@ -85,12 +96,52 @@ Item {
             }
         }
 
-        // Shown while the pointer is on the question (or the keyboard on Copy).
-        CopyButton {
+        QuestionEditor {
+            id: editor
             anchors.right: parent.right
-            opacity: hover.hovered || button.activeFocus || confirming ? 1 : 0
-            tip: qsTr("Copy question")
-            onCopyRequested: message.copyRequested()
+            width: message.maxBubbleWidth
+            visible: message.editing
+            onCancelled: message.editing = false
+            onSubmitted: question => {
+                message.editing = false
+                message.editSubmitted(question)
+            }
+        }
+
+        Row {
+            anchors.right: parent.right
+            visible: !message.editing
+            spacing: 2
+
+            // Shown while the pointer is on the question (or the keyboard on Copy).
+            CopyButton {
+                anchors.verticalCenter: parent.verticalCenter
+                opacity: hover.hovered || button.activeFocus || confirming ? 1 : 0
+                tip: qsTr("Copy question")
+                onCopyRequested: message.copyRequested()
+            }
+            BranchSwitcher {
+                anchors.verticalCenter: parent.verticalCenter
+                what: qsTr("version of this question")
+                version: message.version
+                count: message.versionCount
+                enabled: message.canEdit
+                onVersionRequested: index => message.versionRequested(index)
+            }
+            IconButton {
+                objectName: "editQuestionButton"
+                implicitWidth: 30
+                implicitHeight: 30
+                iconSize: 15
+                iconName: "edit"
+                tip: qsTr("Edit question")
+                enabled: message.canEdit
+                onClicked: {
+                    editor.text = message.text
+                    message.editing = true
+                    editor.focusText()
+                }
+            }
         }
     }
 
