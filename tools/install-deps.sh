@@ -15,4 +15,5 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends 
     libopenblas-dev nlohmann-json3-dev \
     xvfb xauth imagemagick fonts-dejavu-core \
     dpkg-dev file desktop-file-utils appstream \
-    clang libclang-rt-14-dev
+    clang libclang-rt-14-dev \
+    libcpp-httplib-dev nodejs npm

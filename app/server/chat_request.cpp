@@ -240,6 +240,9 @@ ChatCompletionRequest parse_chat_request(const std::string& body, const RequestL
     out.stop = parse_stop(root);
     out.stream = bool_field(root, "stream");
     out.return_token_ids = bool_field(root, "return_token_ids");
+    if (bool_field(root, "ignore_eos")) { // vLLM's extension: write max_tokens whatever comes
+        out.generation.eos_id = std::numeric_limits<TokenId>::max();
+    }
     if (root.contains("stream_options") && !root["stream_options"].is_null()) {
         if (!root["stream_options"].is_object()) {
             wrong_type("stream_options", "an object", root["stream_options"]);

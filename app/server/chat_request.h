@@ -39,6 +39,7 @@ struct RequestLimits {
 
 // Reads and checks the JSON body; throws ApiError (400) naming the offending field. Defaults
 // are `nanovlm generate`'s (temperature 0.5, top_k 50, top_p 0.9); temperature 0 is greedy.
+// Beyond OpenAI's fields: top_k, and vLLM's ignore_eos and return_token_ids.
 // Image URLs must be data: URLs: the server never fetches anything.
 ChatCompletionRequest parse_chat_request(const std::string& body, const RequestLimits& limits);
 
