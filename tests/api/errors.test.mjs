@@ -117,6 +117,14 @@ test('bad base64, a non-image and a remote image URL are 400s', async () => {
     'invalid_image');
   await rejectsWith(ask(image(dataUrl(join(FIXTURES, 'bad_images', 'truncated.png')))), 400,
     'invalid_image');
+  // 167 bytes that claim 30000 x 30000 pixels: refused before decoding.
+  await rejectsWith(ask(image(dataUrl(join(FIXTURES, 'bad_images', 'huge_30000x30000.png')))),
+    400, 'invalid_image');
+});
+
+test('a conversation longer than the context is a 400 context_length_exceeded', async () => {
+  const long = 'red square blue circle '.repeat(3000);
+  await rejectsWith(ask(long), 400, 'context_length_exceeded');
 });
 
 test('a missing or wrong API key is a 401; /health needs none', async () => {
