@@ -99,19 +99,21 @@ private slots:
     void requestDefaultsAndGreedy() {
         const RequestLimits limits;
         const auto plain = parse_chat_request(
-            R"({"model": "m", "messages": [{"role": "user", "content": "hi"}]})", limits);
+            "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+            limits);
         QCOMPARE(plain.model, std::string("m"));
         QCOMPARE(plain.generation.max_new_tokens, limits.default_max_tokens);
         QVERIFY(!plain.generation.sampling.greedy);
         QCOMPARE(plain.generation.sampling.temperature, 0.5f); // generate's default
         QVERIFY(!plain.stream);
 
-        const auto greedy = parse_chat_request(
-            R"({"model": "m", "temperature": 0, "max_completion_tokens": 7, "seed": 5,
-                "stop": "x", "stream": true, "stream_options": {"include_usage": true},
-                "messages": [{"role": "user", "content": [{"type": "text", "text": "a"},
-                                                         {"type": "text", "text": "b"}]}]})",
-            limits);
+        const std::string body =
+            "{\"model\": \"m\", \"temperature\": 0, \"max_completion_tokens\": 7, \"seed\": 5,"
+            " \"stop\": \"x\", \"stream\": true, \"stream_options\": {\"include_usage\": true},"
+            " \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": "
+            "\"a\"},"
+            " {\"type\": \"text\", \"text\": \"b\"}]}]}";
+        const auto greedy = parse_chat_request(body, limits);
         QVERIFY(greedy.generation.sampling.greedy);
         QCOMPARE(greedy.generation.max_new_tokens, 7);
         QCOMPARE(greedy.generation.sampling.seed, std::uint64_t(5));
@@ -125,33 +127,35 @@ private slots:
         auto status = [&](const std::string& body) {
             return refusal([&] { parse_chat_request(body, limits); }).first;
         };
-        const std::string user = R"("messages": [{"role": "user", "content": "hi"}])";
-        QCOMPARE(status("not json"), 400);
-        QCOMPARE(status("[]"), 400);
-        QCOMPARE(status(R"({"messages": [{"role": "user", "content": "hi"}]})"), 400);
-        QCOMPARE(status(R"({"model": "m", "messages": []})"), 400);
-        QCOMPARE(status(R"({"model": "m", "n": 2, )" + user + "}"), 400);
-        QCOMPARE(status(R"({"model": "m", "max_tokens": 0, )" + user + "}"), 400);
-        QCOMPARE(status(R"({"model": "m", "max_tokens": 1.5, )" + user + "}"), 400);
-        QCOMPARE(status(R"({"model": "m", "top_p": 0, )" + user + "}"), 400);
-        QCOMPARE(status(R"({"model": "m", "stop": ["a","b","c","d","e"], )" + user + "}"), 400);
-        QCOMPARE(status(R"({"model": "m", "messages": [{"role": "tool", "content": "x"}]})"), 400);
-        QCOMPARE(status(R"({"model": "m", "messages": [{"role": "user"}]})"), 400);
-        QCOMPARE(status(R"({"model": "m", "messages": [{"role": "assistant", "content":
-                 [{"type": "image_url", "image_url": {"url": "data:image/png;base64,aGk="}}]}]})"),
-                 400);
+        const std::string user = "\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]";
         const std::string image =
-            R"({"type": "image_url", "image_url": {"url": "data:image/png;base64,aGk="}})";
-        QCOMPARE(status(R"({"model": "m", "messages": [{"role": "user", "content": [)" + image +
-                        "," + image + "]}]})"),
-                 0);
-        QCOMPARE(status(R"({"model": "m", "messages": [{"role": "user", "content": [)" + image +
-                        "," + image + "," + image + "]}]})"),
-                 400); // more than limits.max_images
-        QCOMPARE(
-            status(std::string(R"({"model": "m", "messages": [{"role": "user", "content": ")") +
-                   "\xff" + R"("}]})"),
-            400); // not UTF-8
+            "{\"type\": \"image_url\", \"image_url\": {\"url\": \"data:image/png;base64,aGk=\"}}";
+        const std::string images =
+            "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": [";
+        const std::vector<std::string> refused = {
+            "not json",
+            "[]",
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+            "{\"model\": \"m\", \"messages\": []}",
+            "{\"model\": \"m\", \"n\": 2, " + user + "}",
+            "{\"model\": \"m\", \"max_tokens\": 0, " + user + "}",
+            "{\"model\": \"m\", \"max_tokens\": 1.5, " + user + "}",
+            "{\"model\": \"m\", \"top_p\": 0, " + user + "}",
+            "{\"model\": \"m\", \"stop\": [\"a\",\"b\",\"c\",\"d\",\"e\"], " + user + "}",
+            "{\"model\": \"m\", \"messages\": [{\"role\": \"tool\", \"content\": \"x\"}]}",
+            "{\"model\": \"m\", \"messages\": [{\"role\": \"user\"}]}",
+            "{\"model\": \"m\", \"messages\": [{\"role\": \"assistant\", \"content\": [" + image +
+                "]}]}",
+            images + image + "," + image + "," + image + "]}]}", // over limits.max_images
+            "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": \"" +
+                std::string("\xff") + "\"}]}", // not UTF-8
+        };
+        for (const std::string& body : refused) {
+            const int got = status(body);
+            QVERIFY2(got == 400, body.c_str());
+        }
+        const std::string two_images = images + image + "," + image + "]}]}";
+        QCOMPARE(status(two_images), 0);
     }
 };
 
