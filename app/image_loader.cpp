@@ -1,31 +1,23 @@
 #include "image_loader.h"
 
+#include <QBuffer>
 #include <QFileInfo>
 #include <QImageReader>
 
 #include <cstring>
 
 namespace nanovlm::app {
+namespace {
 
-std::optional<QImage> read_image(const QString& path, QString* error) {
-    const QString name = QFileInfo(path).fileName();
+// The checks every source of pictures shares: a size bound before decoding, Qt's allocation
+// limit against headers that lie, and 8-bit RGB out.
+std::optional<QImage> decode(QImageReader& reader, const QString& name, QString* error) {
     auto fail = [&](const QString& message) -> std::optional<QImage> {
         if (error != nullptr) {
             *error = message;
         }
         return std::nullopt;
     };
-    const QFileInfo info(path);
-    if (!info.exists()) {
-        return fail(QStringLiteral("%1: no such file").arg(path));
-    }
-    if (!info.isFile() || !info.isReadable()) {
-        return fail(QStringLiteral("%1: not a readable file").arg(path));
-    }
-    if (info.size() == 0) {
-        return fail(QStringLiteral("%1: the file is empty (0 bytes)").arg(name));
-    }
-    QImageReader reader(path);
     reader.setAutoTransform(true);
     const QSize size = reader.size();
     if (size.isValid() && qint64(size.width()) * size.height() > kMaxImagePixels) {
@@ -51,6 +43,44 @@ std::optional<QImage> read_image(const QString& path, QString* error) {
         return fail(QStringLiteral("%1 has no pixels").arg(name));
     }
     return image.convertToFormat(QImage::Format_RGB888);
+}
+
+} // namespace
+
+std::optional<QImage> read_image(const QString& path, QString* error) {
+    const QString name = QFileInfo(path).fileName();
+    auto fail = [&](const QString& message) -> std::optional<QImage> {
+        if (error != nullptr) {
+            *error = message;
+        }
+        return std::nullopt;
+    };
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        return fail(QStringLiteral("%1: no such file").arg(path));
+    }
+    if (!info.isFile() || !info.isReadable()) {
+        return fail(QStringLiteral("%1: not a readable file").arg(path));
+    }
+    if (info.size() == 0) {
+        return fail(QStringLiteral("%1: the file is empty (0 bytes)").arg(name));
+    }
+    QImageReader reader(path);
+    return decode(reader, name, error);
+}
+
+std::optional<QImage> decode_image(const QByteArray& bytes, const QString& name, QString* error) {
+    if (bytes.isEmpty()) {
+        if (error != nullptr) {
+            *error = QStringLiteral("%1 is empty (0 bytes)").arg(name);
+        }
+        return std::nullopt;
+    }
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    return decode(reader, name, error);
 }
 
 RgbImage to_rgb_image(const QImage& source) {

@@ -16,4 +16,4 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends 
     xvfb xauth imagemagick fonts-dejavu-core \
     dpkg-dev file desktop-file-utils appstream \
     clang libclang-rt-14-dev \
-    cmark
+    cmark libcpp-httplib-dev nodejs npm

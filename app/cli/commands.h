@@ -15,6 +15,7 @@ int run_bench(const QStringList& args);
 int run_generate(const QStringList& args);
 int run_inspect(const QStringList& args);
 int run_models(const QStringList& args);
+int run_serve(const QStringList& args);
 int run_tokenize(const QStringList& args);
 
 } // namespace nanovlm::cli

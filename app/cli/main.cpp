@@ -28,6 +28,7 @@ constexpr const char* kUsage =
     "  models     list the checkpoints found (folders, Hugging Face cache) [--json]\n"
     "  bench      time a checkpoint (--model DIR --image FILE --prompt TEXT [--json])\n"
     "  tokenize   encode JSON strings (one a line) to ids, or --decode ids to strings\n"
+    "  serve      answer the OpenAI chat API over HTTP (--model DIR [--port 8080])\n"
     "\n"
     "Run 'nanovlm <command> --help' for a command's options.\n";
 
@@ -63,6 +64,9 @@ int main(int argc, char** argv) {
     }
     if (command == "models") {
         return nanovlm::cli::run_models(args);
+    }
+    if (command == "serve") {
+        return nanovlm::cli::run_serve(args);
     }
     if (command == "tokenize") {
         return nanovlm::cli::run_tokenize(args);
