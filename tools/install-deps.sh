@@ -16,4 +16,9 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends 
     xvfb xauth imagemagick fonts-dejavu-core \
     dpkg-dev file desktop-file-utils appstream \
     clang libclang-rt-14-dev \
-    cmark libcpp-httplib-dev nodejs npm
+    cmark libcpp-httplib-dev
+# The API tests run the OpenAI client on Node.js. A machine that already has Node.js and npm
+# (e.g. NodeSource's nodejs, which conflicts with Debian's npm) keeps them.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm
+fi
