@@ -16,5 +16,6 @@ int run_generate(const QStringList& args);
 int run_inspect(const QStringList& args);
 int run_models(const QStringList& args);
 int run_tokenize(const QStringList& args);
+int run_download(const QStringList& args);
 
 } // namespace nanovlm::cli
