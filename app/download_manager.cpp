@@ -187,23 +187,24 @@ void DownloadManager::refresh() {
 void DownloadManager::askPreview(Row& row) {
     row.previewAsked = true;
     const QString repo = row.repo;
-    askHubModelPreview(&network_, hub_, repo, this,
-                       [this, repo](HubResult<HubModelPreview> answer) {
-                           Row* row = find(repo);
-                           if (row == nullptr) {
-                               return;
-                           }
-                           if (const auto* preview = std::get_if<HubModelPreview>(&answer)) {
-                               row->sizeBytes = double(preview->bytes);
-                               row->details = tr("%1 · about %2M parameters · about %3 of memory")
-                                                  .arg(preview->generation)
-                                                  .arg(preview->parameters / 1e6, 0, 'f', 0)
-                                                  .arg(sizeText(preview->memoryBytes));
-                           } else if (row->state == "available") {
-                               row->details = std::get<DownloadFailure>(answer).message;
-                           }
-                           changed(repo);
-                       });
+    askHubModelPreview(
+        &network_, hub_, repo, this, [this, repo](HubResult<HubModelPreview> answer) {
+            Row* row = find(repo);
+            if (row == nullptr) {
+                return;
+            }
+            if (const auto* preview = std::get_if<HubModelPreview>(&answer)) {
+                row->sizeBytes = double(preview->bytes);
+                row->details =
+                    tr("%1 · about %2M parameters · about %3 of memory")
+                        .arg(preview->generation)
+                        .arg(preview->parameters / 1e6, 0, 'f', preview->parameters < 1e7 ? 1 : 0)
+                        .arg(sizeText(preview->memoryBytes));
+            } else if (row->state == "available") {
+                row->details = std::get<DownloadFailure>(answer).message;
+            }
+            changed(repo);
+        });
 }
 
 void DownloadManager::download(const QString& repoText) {

@@ -58,6 +58,7 @@ void SnapshotDownload::start() {
     stopped_ = false;
     retries_ = 0;
     plan_.clear();
+    sized_ = false;
     tokenizer_repo_.clear();
     done_bytes_ = 0;
     received_before_ = 0;
@@ -372,6 +373,7 @@ void SnapshotDownload::checkDiskSpace() {
             needed += qMax<qint64>(file.meta.size - partial, 0);
         }
     }
+    sized_ = true;
     const qint64 free = free_space_(hub_.cache);
     if (free >= 0 && needed > free) {
         fail({K::DiskFull, tr("Not enough disk space: %1 needs %2 more, but only %3 is free in "
@@ -428,6 +430,9 @@ void SnapshotDownload::linkAndFinish() {
 }
 
 void SnapshotDownload::emitProgress(qint64 currentFileOnDisk, bool force) {
+    if (!sized_) { // a total that grows as files are asked about would make the bar jump back
+        return;
+    }
     const qint64 now = clock_.elapsed();
     if (!force && now - last_emit_ms_ < 100) {
         return;

@@ -109,6 +109,7 @@ private:
     int retries_ = 0;
     Step step_retry_; // the step a retryable failure tries again
     bool fetch_active_ = false;
+    bool sized_ = false; // every file's size is known: progress can be reported
     int run_ = 0; // bumped by each start/pause/cancel: late callbacks of an older run do nothing
     bool stopped_ = false;
 

@@ -1,6 +1,6 @@
-// Runs download/tst_*.qml (QtQuickTest): the model picker's Download section against the local
-// Hub stand-in (tests/tools/hub_stand_in, CDN slowed so that the progress stays visible), with
-// an empty Hugging Face cache and throwaway settings.
+// Runs download/picker_download.qml (QtQuickTest): the model picker's Download section against the
+// local Hub stand-in (tests/tools/hub_stand_in, CDN slowed so that the progress stays visible),
+// with an empty Hugging Face cache and throwaway settings.
 
 #include "../hub_stand_in_process.h"
 
