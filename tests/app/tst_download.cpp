@@ -489,6 +489,40 @@ private slots:
         QVERIFY(hub.cdnGets("blobs").empty());
     }
 
+    // The environment every Hugging Face tool reads: the token file under HF_HOME when
+    // HF_TOKEN is unset, the endpoint without its trailing slash, the offline switch.
+    void endpointReadsTheHuggingFaceEnvironment() {
+        QTemporaryDir home;
+        QFile token(home.filePath("token"));
+        QVERIFY(token.open(QIODevice::WriteOnly));
+        token.write("hf_from_file\n");
+        token.close();
+        qputenv("HF_HOME", home.path().toUtf8());
+        qunsetenv("HF_TOKEN");
+        qunsetenv("HF_TOKEN_PATH");
+        qunsetenv("HF_HUB_CACHE");
+        qputenv("HF_ENDPOINT", "http://127.0.0.1:1234/");
+        qputenv("HF_HUB_OFFLINE", "1");
+        HubEndpoint hub = HubEndpoint::fromEnvironment();
+        QCOMPARE(hub.token, QByteArray("hf_from_file"));
+        QCOMPARE(hub.cache, home.path() + "/hub");
+        QVERIFY(hub.offline);
+        QCOMPARE(hub.resolveUrl(kRepo, "main", "config.json").toString(),
+                 QStringLiteral(
+                     "http://127.0.0.1:1234/lusxvr/nanoVLM-230M-8k/resolve/main/config.json"));
+        QCOMPARE(hub.request(QUrl("http://127.0.0.1:1234/x")).rawHeader("Authorization"),
+                 QByteArray("Bearer hf_from_file"));
+        QVERIFY(!hub.request(QUrl("http://127.0.0.1:1235/x")).hasRawHeader("Authorization"));
+        qputenv("HF_TOKEN", "hf_from_env");
+        qputenv("HF_HUB_OFFLINE", "0");
+        hub = HubEndpoint::fromEnvironment();
+        QCOMPARE(hub.token, QByteArray("hf_from_env"));
+        QVERIFY(!hub.offline);
+        for (const char* name : {"HF_HOME", "HF_TOKEN", "HF_ENDPOINT", "HF_HUB_OFFLINE"}) {
+            qunsetenv(name);
+        }
+    }
+
     // A renamed repo: HEAD follows the Hub's relative redirect, not the CDN's absolute one.
     void metadataFollowsRelativeRedirects() {
         HubStandIn hub;
