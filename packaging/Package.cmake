@@ -64,6 +64,7 @@ set(NANOVLM_DEBIAN_RUNTIME_DEPENDS
     qml6-module-qt-labs-folderlistmodel
     qml6-module-qt-labs-platform # the chat sidebar's export dialog
     qt6-image-formats-plugins # WebP, TIFF and GIF pictures
+    libssl3 # https to the Hugging Face Hub: QtNetwork's OpenSSL backend dlopens libssl.so.3
 )
 list(JOIN NANOVLM_DEBIAN_RUNTIME_DEPENDS ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")

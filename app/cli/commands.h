@@ -17,5 +17,6 @@ int run_inspect(const QStringList& args);
 int run_models(const QStringList& args);
 int run_serve(const QStringList& args);
 int run_tokenize(const QStringList& args);
+int run_download(const QStringList& args);
 
 } // namespace nanovlm::cli

@@ -29,6 +29,7 @@ constexpr const char* kUsage =
     "  bench      time a checkpoint (--model DIR --image FILE --prompt TEXT [--json])\n"
     "  tokenize   encode JSON strings (one a line) to ids, or --decode ids to strings\n"
     "  serve      answer the OpenAI chat API over HTTP (--model DIR [--port 8080])\n"
+    "  download   fetch a checkpoint and its tokenizer from the Hugging Face Hub (REPO)\n"
     "\n"
     "Run 'nanovlm <command> --help' for a command's options.\n";
 
@@ -70,6 +71,9 @@ int main(int argc, char** argv) {
     }
     if (command == "tokenize") {
         return nanovlm::cli::run_tokenize(args);
+    }
+    if (command == "download") {
+        return nanovlm::cli::run_download(args);
     }
     std::fprintf(stderr, "nanovlm: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return 2;

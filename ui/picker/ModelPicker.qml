@@ -126,6 +126,18 @@ Popup {
             color: Theme.border
         }
 
+        DownloadSection {
+            Layout.fillWidth: true
+            onOpenRequested: directory => picker.choose(directory)
+            onCompleted: picker.catalog.rescan()
+        }
+        Rectangle {
+            Layout.fillWidth: true
+            Layout.topMargin: 6
+            height: 1
+            color: Theme.border
+        }
+
         // Where the list comes from, and the folders' Remove buttons.
         ColumnLayout {
             Layout.fillWidth: true
