@@ -138,7 +138,7 @@ int run_bench(const QStringList& args) {
         out["decode_tokens_per_s"] = median(decode);
         out["peak_rss_mb"] = peak_rss_mb();
         if (p.isSet("json")) {
-            std::puts(out.dump(2).c_str());
+            std::puts(json_text(out, 2).c_str());
             return 0;
         }
         std::printf("%-22s %12s\n", "figure", "median");

@@ -2,21 +2,56 @@
 
 #include "nanovlm/model.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QCommandLineParser>
 #include <QString>
 
+#include <cmath>
 #include <cstdio>
 #include <optional>
+#include <string>
+#include <string_view>
 
 namespace nanovlm::cli {
 
+// Text from outside (folder names, revisions, file contents quoted in messages) made safe for a
+// terminal: bytes that are not UTF-8 become U+FFFD, and control characters (ESC of an ANSI
+// sequence, a carriage return that would overwrite the line, C1 codes) are shown as \x1b or
+// \u009b; line breaks and tabs stay when `keep_lines`.
+inline std::string printable(std::string_view text, bool keep_lines = false) {
+    const QString decoded = QString::fromUtf8(text.data(), qsizetype(text.size()));
+    QString out;
+    out.reserve(decoded.size());
+    for (const QChar c : decoded) {
+        const char16_t u = c.unicode();
+        if ((u < 0x20 || (u >= 0x7f && u <= 0x9f)) && !(keep_lines && (u == '\n' || u == '\t'))) {
+            out += u < 0x100 ? QStringLiteral("\\x%1").arg(int(u), 2, 16, QLatin1Char('0'))
+                             : QStringLiteral("\\u%1").arg(int(u), 4, 16, QLatin1Char('0'));
+        } else {
+            out += c;
+        }
+    }
+    return out.toStdString();
+}
+inline std::string printable(const QString& text, bool keep_lines = false) {
+    return printable(text.toStdString(), keep_lines);
+}
+
+// JSON output that never throws on bytes that are not UTF-8 (a folder name, a revision):
+// they become U+FFFD.
+template <class Json> std::string json_text(const Json& json, int indent = -1) {
+    return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 inline int usage_error(const QCommandLineParser& parser, const QString& message) {
-    std::fprintf(stderr, "nanovlm: %s\n\n%s", qPrintable(message), qPrintable(parser.helpText()));
+    std::fprintf(stderr, "nanovlm: %s\n\n%s", printable(message, true).c_str(),
+                 qPrintable(parser.helpText()));
     return 2;
 }
 
 inline int failure(const QString& message) {
-    std::fprintf(stderr, "nanovlm: error: %s\n", qPrintable(message));
+    std::fprintf(stderr, "nanovlm: error: %s\n", printable(message, true).c_str());
     return 1;
 }
 
@@ -49,7 +84,7 @@ inline std::optional<int> int_option(const QCommandLineParser& parser, const QSt
     const int value = parser.value(name).toInt(&ok);
     if (!ok || value < min || value > max) {
         std::fprintf(stderr, "nanovlm: --%s must be a whole number from %d to %d, got '%s'\n",
-                     qPrintable(name), min, max, qPrintable(parser.value(name)));
+                     qPrintable(name), min, max, printable(parser.value(name)).c_str());
         return std::nullopt;
     }
     return value;
@@ -62,9 +97,10 @@ inline std::optional<double> real_option(const QCommandLineParser& parser, const
     }
     bool ok = false;
     const double value = parser.value(name).toDouble(&ok);
-    if (!ok || value < min || value > max) {
+    // toDouble accepts "nan" and "inf", and NaN passes every comparison: test finiteness.
+    if (!ok || !std::isfinite(value) || value < min || value > max) {
         std::fprintf(stderr, "nanovlm: --%s must be a number from %g to %g, got '%s'\n",
-                     qPrintable(name), min, max, qPrintable(parser.value(name)));
+                     qPrintable(name), min, max, printable(parser.value(name)).c_str());
         return std::nullopt;
     }
     return value;
@@ -79,7 +115,7 @@ inline std::optional<WeightFormat> weights_option(const QCommandLineParser& pars
     const auto format = parse_weight_format(parser.value(name).toStdString());
     if (!format) {
         std::fprintf(stderr, "nanovlm: --weights must be f32 or int8, got '%s'\n",
-                     qPrintable(parser.value(name)));
+                     printable(parser.value(name)).c_str());
     }
     return format;
 }

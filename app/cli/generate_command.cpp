@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "image_loader.h"
 
+#include "nanovlm/json_limits.h"
 #include "nanovlm/nanovlm.h"
 
 #include <nlohmann/json.hpp>
@@ -31,7 +32,7 @@ struct GenerateArgs {
 
 std::optional<std::vector<TokenId>> parse_ids(const QString& text, QString* error) {
     try {
-        const auto json = nlohmann::json::parse(text.toStdString());
+        const auto json = parse_json_limited(text.toStdString(), "--input-ids");
         if (!json.is_array()) {
             *error = QStringLiteral("--input-ids must be a JSON array of integers");
             return std::nullopt;
@@ -41,13 +42,13 @@ std::optional<std::vector<TokenId>> parse_ids(const QString& text, QString* erro
             if (!v.is_number_integer() || v.get<long long>() < INT32_MIN ||
                 v.get<long long>() > INT32_MAX) {
                 *error = QStringLiteral("--input-ids: %1 is not a token id")
-                             .arg(QString::fromStdString(v.dump()));
+                             .arg(QString::fromStdString(json_text(v)));
                 return std::nullopt;
             }
             ids.push_back(TokenId(v.get<long long>()));
         }
         return ids;
-    } catch (const nlohmann::json::exception&) {
+    } catch (const std::exception&) { // a syntax error, or Error: nested too deep
         *error = QStringLiteral("--input-ids must be a JSON array such as '[1, 4093, 198]'");
         return std::nullopt;
     }
@@ -195,6 +196,13 @@ int run_generate(const QStringList& args) {
                 std::fputs(stream->finish().c_str(), stdout);
             }
             std::fputs("\n", stdout);
+            if (result.context_full) {
+                std::fflush(stdout);
+                std::fprintf(stderr,
+                             "nanovlm: the answer was cut short: the context (%d positions) is "
+                             "full; ask with fewer or less detailed pictures\n",
+                             session.max_context());
+            }
             return result.cancelled ? 130 : 0;
         }
         nlohmann::json out;
@@ -212,7 +220,7 @@ int run_generate(const QStringList& args) {
                           {"ttft_ms", result.ttft_ms},
                           {"decode_ms", result.decode_ms},
                           {"decode_tokens_per_s", result.decode_tokens_per_s()}};
-        std::puts(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        std::puts(json_text(out).c_str());
         return result.cancelled ? 130 : 0;
     } catch (const Error& e) {
         return failure(QString::fromStdString(e.what()));

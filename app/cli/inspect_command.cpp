@@ -84,10 +84,10 @@ int run_inspect(const QStringList& args) {
             out["tokenizer_problem"] = model->tokenizer_problem();
         }
         if (p.isSet("json")) {
-            std::puts(out.dump(2).c_str());
+            std::puts(json_text(out, 2).c_str());
             return 0;
         }
-        std::printf("checkpoint   %s\n", model->directory().c_str());
+        std::printf("checkpoint   %s\n", printable(model->directory()).c_str());
         std::printf("generation   %s\n", out["generation"].get<std::string>().c_str());
         std::printf("parameters   %.1f M (%.1f MiB on disk)\n",
                     double(model->parameter_count()) / 1e6, mib(model->file_bytes()));
@@ -106,9 +106,10 @@ int run_inspect(const QStringList& args) {
         std::printf("memory       about %.0f MiB with a %d-token context\n", mib(estimate),
                     context);
         if (model->tokenizer() != nullptr) {
-            std::printf("tokenizer    %s\n", model->tokenizer()->source().c_str());
+            std::printf("tokenizer    %s\n", printable(model->tokenizer()->source()).c_str());
         } else {
-            std::printf("tokenizer    not found: %s\n", model->tokenizer_problem().c_str());
+            std::printf("tokenizer    not found: %s\n",
+                        printable(model->tokenizer_problem(), true).c_str());
         }
         return 0;
     } catch (const Error& e) {

@@ -45,9 +45,9 @@ nlohmann::json entry_json(const CheckpointInfo& c) {
 }
 
 void print_entry(const CheckpointInfo& c) {
-    std::printf("%s  [%s]\n", c.name.c_str(),
+    std::printf("%s  [%s]\n", printable(c.name).c_str(),
                 std::string(checkpoint_source_name(c.source)).c_str());
-    std::printf("    %s\n", c.directory.c_str());
+    std::printf("    %s\n", printable(c.directory).c_str());
     if (c.generation) {
         std::printf("    %s, %.1f M parameters, %.1f MiB, %d image tokens a photo, about %.0f MiB "
                     "of memory\n",
@@ -55,10 +55,11 @@ void print_entry(const CheckpointInfo& c) {
                     mib(c.file_bytes), c.image_tokens, mib(c.memory.total()));
     }
     if (c.usable()) {
-        std::printf("    tokenizer: %s\n", c.tokenizer.c_str());
+        std::printf("    tokenizer: %s\n", printable(c.tokenizer).c_str());
     } else {
         std::printf("    NOT USABLE (%s): %s\n",
-                    std::string(checkpoint_problem_name(c.problem)).c_str(), c.reason.c_str());
+                    std::string(checkpoint_problem_name(c.problem)).c_str(),
+                    printable(c.reason).c_str());
     }
 }
 
@@ -102,12 +103,13 @@ int run_models(const QStringList& args) {
         for (const CheckpointInfo& c : result.checkpoints) {
             out["models"].push_back(entry_json(c));
         }
-        std::puts(out.dump(2).c_str());
+        std::puts(json_text(out, 2).c_str());
         return 0;
     }
-    std::printf("Hugging Face cache: %s\n", result.hub_cache.c_str());
-    std::printf("Folders: %s\n",
-                folders.isEmpty() ? "none added" : qPrintable(folders.join(QStringLiteral(", "))));
+    std::printf("Hugging Face cache: %s\n", printable(result.hub_cache).c_str());
+    std::printf("Folders: %s\n", folders.isEmpty()
+                                     ? "none added"
+                                     : printable(folders.join(QStringLiteral(", "))).c_str());
     if (result.checkpoints.empty()) {
         std::printf("\nNo nanoVLM checkpoints found. Download one with\n"
                     "  huggingface-cli download lusxvr/nanoVLM-230M-8k\n");

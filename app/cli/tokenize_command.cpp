@@ -3,6 +3,7 @@
 
 #include "nanovlm/config.h"
 #include "nanovlm/error.h"
+#include "nanovlm/json_limits.h"
 #include "nanovlm/tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -53,7 +54,7 @@ int run_tokenize(const QStringList& args) {
         for (long line_no = 1; std::getline(std::cin, line); ++line_no) {
             nlohmann::json input;
             try {
-                input = nlohmann::json::parse(line);
+                input = parse_json_limited(line, "line " + std::to_string(line_no));
             } catch (const nlohmann::json::exception&) {
                 return failure(QStringLiteral("line %1 is not JSON").arg(line_no));
             }
@@ -67,17 +68,26 @@ int run_tokenize(const QStringList& args) {
                     if (!v.is_number_integer()) {
                         return failure(QStringLiteral("line %1: %2 is not a token id")
                                            .arg(line_no)
-                                           .arg(QString::fromStdString(v.dump())));
+                                           .arg(QString::fromStdString(json_text(v))));
                     }
-                    ids.push_back(TokenId(v.get<long long>()));
+                    const long long id = v.get<long long>();
+                    if (id < 0 || id >= static_cast<long long>(tokenizer.vocab_size()) ||
+                        tokenizer.token_bytes(TokenId(id)).empty()) {
+                        return failure(
+                            QStringLiteral("line %1: %2 is not a token id of %3 (0 to %4)")
+                                .arg(line_no)
+                                .arg(id)
+                                .arg(QString::fromStdString(tokenizer.source()))
+                                .arg(tokenizer.vocab_size() - 1));
+                    }
+                    ids.push_back(TokenId(id));
                 }
-                out = nlohmann::json(tokenizer.decode(ids, skip_special))
-                          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                out = json_text(nlohmann::json(tokenizer.decode(ids, skip_special)));
             } else {
                 if (!input.is_string()) {
                     return failure(QStringLiteral("line %1: expected a JSON string").arg(line_no));
                 }
-                out = nlohmann::json(tokenizer.encode(input.get<std::string>())).dump();
+                out = json_text(nlohmann::json(tokenizer.encode(input.get<std::string>())));
             }
             std::cout << out << '\n';
         }

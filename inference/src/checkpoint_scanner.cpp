@@ -2,7 +2,9 @@
 
 #include "nanovlm/error.h"
 #include "nanovlm/image.h"
+#include "nanovlm/json_limits.h"
 #include "nanovlm/tokenizer.h"
+#include "regular_file.h"
 #include "safetensors.h"
 #include "weights.h"
 
@@ -12,7 +14,6 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -62,18 +63,32 @@ std::vector<fs::path> subdirectories(const fs::path& dir) {
     return found;
 }
 
-std::string read_text(const fs::path& path, std::size_t* bytes_read) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return {};
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string result = text.str();
+// A small regular file's text; throws Error for anything else (a FIFO would block the scan
+// forever, /dev/zero would fill memory).
+std::string read_text(const fs::path& path, std::size_t max_bytes, std::string_view what,
+                      std::size_t* bytes_read) {
+    std::string result = read_regular_file(path.string(), max_bytes, what);
     if (bytes_read != nullptr) {
         *bytes_read += result.size();
     }
     return result;
+}
+
+// The same, or nothing when the file is missing or unusable: for files that only hint.
+std::string read_hint(const fs::path& path, std::size_t max_bytes, std::size_t* bytes_read) {
+    try {
+        return read_text(path, max_bytes, fs::path(path).filename().string(), bytes_read);
+    } catch (const Error&) {
+        return {};
+    }
+}
+
+nlohmann::json parse_hint(const std::string& text) {
+    try {
+        return parse_json_limited(text, "hint");
+    } catch (const std::exception&) { // Error (too deep) or a syntax error
+        return nlohmann::json::value_t::discarded;
+    }
 }
 
 std::string lower(std::string text) {
@@ -89,14 +104,14 @@ std::string lower(std::string text) {
 bool looks_like_nanovlm(const fs::path& dir, const std::string& name, std::size_t* bytes_read) {
     const fs::path config = dir / "config.json";
     if (is_file(config)) {
-        const auto json = nlohmann::json::parse(read_text(config, bytes_read), nullptr, false);
+        const auto json = parse_hint(read_hint(config, kMaxConfigBytes, bytes_read));
         if (json.is_object()) {
             return json.contains("vit_hidden_dim") || json.contains("mp_pixel_shuffle_factor") ||
                    json.contains("vit_img_size");
         }
     }
     return lower(name).find("nanovlm") != std::string::npos &&
-           (is_file(config) || present(dir / "model.safetensors"));
+           (present(config) || present(dir / "model.safetensors"));
 }
 
 std::size_t half_precision_elements(const SafetensorsHeader& header) {
@@ -150,8 +165,8 @@ std::string first_word(const std::string& text) {
 
 // A shipped checkpoint's name from its demo.json ("Demo: shapes"); the folder name without one.
 std::string built_in_name(const std::string& directory) {
-    std::ifstream in(fs::path(directory) / "demo.json");
-    const auto json = nlohmann::json::parse(in, nullptr, false);
+    const auto json =
+        parse_hint(read_hint(fs::path(directory) / "demo.json", kMaxConfigBytes, nullptr));
     if (json.is_object() && json.contains("name") && json["name"].is_string()) {
         return json["name"].get<std::string>();
     }
@@ -233,7 +248,7 @@ private:
     // the plain repo id; every other snapshot after it as org/name@rev7.
     void scan_repo(const fs::path& repo, const std::string& id) {
         const std::string main_rev =
-            first_word(read_text(repo / "refs" / "main", &result_.bytes_read));
+            first_word(read_hint(repo / "refs" / "main", kMaxRefBytes, &result_.bytes_read));
         std::vector<fs::path> snapshots = subdirectories(repo / "snapshots");
         std::stable_partition(snapshots.begin(), snapshots.end(),
                               [&](const fs::path& s) { return s.filename().string() == main_rev; });
@@ -371,11 +386,13 @@ CheckpointInfo inspect_checkpoint(const std::string& directory, CheckpointSource
     std::optional<ModelConfig> config;
     std::string config_problem;
     const fs::path config_path = dir / "config.json";
-    if (!is_file(config_path)) {
+    if (!present(config_path)) {
         config_problem = "config.json is missing in " + directory;
     } else {
         try {
-            config = parse_model_config(read_text(config_path, bytes_read), config_path.string());
+            config = parse_model_config(
+                read_text(config_path, kMaxConfigBytes, "config.json", bytes_read),
+                config_path.string());
             info.generation = config->generation;
             info.image_tiles = typical_photo_tiles(*config);
             info.image_tokens = info.image_tiles * config->image_tokens_per_tile();
@@ -389,7 +406,7 @@ CheckpointInfo inspect_checkpoint(const std::string& directory, CheckpointSource
     std::optional<SafetensorsHeader> header;
     std::string weights_problem;
     const fs::path weights_path = dir / "model.safetensors";
-    if (!is_file(weights_path)) {
+    if (!is_file(weights_path) && !exists_but_is_not_regular(weights_path.string())) {
         std::error_code ec;
         fail(CheckpointProblem::MissingWeights,
              fs::is_symlink(weights_path, ec)

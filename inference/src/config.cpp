@@ -1,12 +1,13 @@
 #include "nanovlm/config.h"
 #include "nanovlm/error.h"
+#include "nanovlm/json_limits.h"
+#include "regular_file.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
+#include <set>
 
 namespace nanovlm {
 namespace {
@@ -177,7 +178,31 @@ void check_derived_sizes(const ModelConfig& c, const std::string& src) {
           "vit_hidden_dim x mp_pixel_shuffle_factor² (the projector's input width) is too large");
 }
 
+// What prompts and sessions look up by name must exist and be unambiguous at load, not fail at
+// the first question: the image placeholder, and extra tokens no other token shares.
+void check_extra_tokens(const ModelConfig& c, const std::string& src) {
+    if (c.generation == Generation::V0_1) {
+        return;
+    }
+    check(!c.vlm_extra_tokens.empty(), src,
+          "vlm_extra_tokens is empty: nanoVLM v0.2 and later need at least an image_token");
+    check(c.lm_base_vocab_size > 0, src,
+          "lm_base_vocab_size must be positive, found " + std::to_string(c.lm_base_vocab_size));
+    bool has_image_token = false;
+    std::set<std::string> seen = {"<|im_start|>", "<|im_end|>", "<|endoftext|>"};
+    for (const auto& [key, token] : c.vlm_extra_tokens) {
+        has_image_token = has_image_token || key == "image_token";
+        check(!token.empty(), src, "vlm_extra_tokens." + key + " is an empty string");
+        check(seen.insert(token).second, src,
+              "vlm_extra_tokens." + key + " is \"" + token +
+                  "\", a token that another extra token or the chat template already uses");
+    }
+    check(has_image_token, src,
+          "vlm_extra_tokens has no image_token (the placeholder of image embeddings)");
+}
+
 void validate(const ModelConfig& c, const std::string& src) {
+    check_extra_tokens(c, src);
     auto positive = [&](int v, const char* name) { check_positive(v, name, src); };
     positive(c.vit_hidden_dim, "vit_hidden_dim");
     positive(c.vit_inter_dim, "vit_inter_dim");
@@ -265,7 +290,7 @@ int ModelConfig::eos_token_id() const {
 ModelConfig parse_model_config(std::string_view json_text, const std::string& source) {
     Json j;
     try {
-        j = Json::parse(json_text);
+        j = parse_json_limited<Json>(json_text, source);
     } catch (const nlohmann::json::exception& e) { // parse_error, or out_of_range for 1e400
         throw Error(source + ": not valid JSON (" + e.what() + ")");
     }
@@ -316,6 +341,10 @@ ModelConfig parse_model_config(std::string_view json_text, const std::string& so
             c.vlm_extra_tokens.emplace_back(key, value.get<std::string>());
         }
     }
+    int extra_token_amount = 0;
+    f.read("extra_token_amount", extra_token_amount);
+    check(extra_token_amount >= 0, source,
+          "extra_token_amount must not be negative, found " + std::to_string(extra_token_amount));
     c.lm_vocab_size = c.lm_base_vocab_size + int(c.vlm_extra_tokens.size());
     if (c.generation == Generation::V0_1) {
         c.lm_vocab_size = 49152;
@@ -331,13 +360,8 @@ ModelConfig parse_model_config(std::string_view json_text, const std::string& so
 }
 
 ModelConfig load_model_config(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error(path + ": cannot open the checkpoint's config.json (missing or unreadable)");
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_model_config(text.str(), path);
+    return parse_model_config(read_regular_file(path, kMaxConfigBytes, "checkpoint's config.json"),
+                              path);
 }
 
 } // namespace nanovlm

@@ -1,9 +1,11 @@
 #include "nanovlm/generation.h"
 
 #include "nanovlm/config.h"
+#include "nanovlm/error.h"
 #include "nanovlm/model.h"
 
 #include <chrono>
+#include <string>
 
 namespace nanovlm {
 namespace {
@@ -11,6 +13,35 @@ namespace {
 double ms_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
         .count();
+}
+
+// Counts the positions the prompt will take before any picture is encoded (a minute of work
+// for several detailed pictures), and says what to lower when they do not fit.
+void check_room(const Session& session, std::span<const TokenId> prompt_ids,
+                std::span<const PreprocessedImage> images) {
+    const ModelConfig& config = session.model().config();
+    long long image_rows = 0;
+    for (const PreprocessedImage& image : images) {
+        image_rows += (long long)image.tile_count() * config.image_tokens_per_tile();
+    }
+    // v0.1 puts the image rows before the ids; later generations' ids hold one placeholder per
+    // row already.
+    const long long needed = (long long)session.position() + (long long)prompt_ids.size() +
+                             (config.generation == Generation::V0_1 ? image_rows : 0);
+    if (needed <= session.max_context()) {
+        return;
+    }
+    std::string message = "the conversation needs " + std::to_string(needed) +
+                          " positions but the context holds " +
+                          std::to_string(session.max_context());
+    if (image_rows > 0) {
+        message += " (" + std::to_string(image_rows) + " of them for " +
+                   std::to_string(images.size()) + (images.size() == 1 ? " picture" : " pictures") +
+                   "); lower the image detail, use fewer pictures, or start a new chat";
+    } else {
+        message += "; start a new chat or ask a shorter question";
+    }
+    throw Error(message);
 }
 
 } // namespace
@@ -25,6 +56,7 @@ GenerationResult generate(Session& session, std::span<const TokenId> prompt_ids,
     GenerationResult result;
     const auto start = Clock::now();
 
+    check_room(session, prompt_ids, images);
     std::vector<ImageEmbedding> embeddings;
     embeddings.reserve(images.size());
     for (std::size_t i = 0; i < images.size(); ++i) {

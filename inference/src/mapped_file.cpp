@@ -1,6 +1,8 @@
 #include "mapped_file.h"
 
+#include "map_guard.h"
 #include "nanovlm/error.h"
+#include "regular_file.h"
 
 #include <cerrno>
 #include <cstring>
@@ -12,16 +14,11 @@
 namespace nanovlm {
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw Error(path + ": cannot open (" + std::strerror(errno) + ")");
-    }
+    const int fd = RegularFile(path, "weights file").release();
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw Error(path + ": not a regular file");
-    }
+    ::fstat(fd, &st);
     size_ = std::size_t(st.st_size);
+    modified_ = st.st_mtim;
     if (size_ == 0) {
         ::close(fd);
         throw Error(path + ": the file is empty");
@@ -37,14 +34,32 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
     ::madvise(mapped, size_, MADV_WILLNEED);
     fd_ = fd;
     data_ = static_cast<const std::uint8_t*>(mapped);
+    guard_ = map_guard::add(data_, size_);
 }
 
 MappedFile::~MappedFile() {
+    map_guard::remove(guard_);
     if (data_ != nullptr) {
         ::munmap(const_cast<std::uint8_t*>(data_), size_);
     }
     if (fd_ >= 0) {
         ::close(fd_);
+    }
+}
+
+bool MappedFile::changed() const {
+    if (map_guard::changed(guard_)) {
+        return true;
+    }
+    struct stat st {};
+    return ::fstat(fd_, &st) != 0 || std::size_t(st.st_size) != size_ ||
+           st.st_mtim.tv_sec != modified_.tv_sec || st.st_mtim.tv_nsec != modified_.tv_nsec;
+}
+
+void MappedFile::check_unchanged() const {
+    if (changed()) {
+        throw Error("the checkpoint file " + path_ +
+                    " changed while in use (truncated or overwritten); reopen the model");
     }
 }
 

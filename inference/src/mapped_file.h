@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <ctime> // timespec
 #include <string>
 
 namespace nanovlm {
@@ -27,11 +28,20 @@ public:
     // here than touching its pages through the map for the first time.
     void copy(const void* p, std::size_t bytes, void* dst) const;
 
+    // Whether the file was truncated or rewritten since it was mapped: a SIGBUS on the map
+    // (map_guard.h) or a new size or modification time. Its weights are then zeros or another
+    // model's, and no answer computed from them can be trusted.
+    bool changed() const;
+    // Throws Error naming the file when changed().
+    void check_unchanged() const;
+
 private:
     std::string path_;
     int fd_ = -1; // kept open for copy()
     const std::uint8_t* data_ = nullptr;
     std::size_t size_ = 0;
+    timespec modified_{};
+    int guard_ = -1; // map_guard slot
 };
 
 } // namespace nanovlm

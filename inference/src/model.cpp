@@ -8,6 +8,29 @@
 #include <thread>
 
 namespace nanovlm {
+namespace {
+
+// The model reads extra token i at lm_base_vocab_size + i; the tokenizer must give it that id
+// too. A base size smaller than the tokenizer's vocabulary would put <|image|> on an ordinary
+// word, and the error would only show at the first question.
+void check_extra_token_ids(const ModelConfig& c, const Tokenizer& tokenizer,
+                           const std::string& dir) {
+    const auto& extra = c.vlm_extra_tokens;
+    for (std::size_t i = 0; i < extra.size(); ++i) {
+        const TokenId expected = TokenId(c.lm_base_vocab_size + int(i));
+        const TokenId found = tokenizer.token_to_id(extra[i].second);
+        if (found != expected) {
+            throw Error(dir + "/config.json: vlm_extra_tokens." + extra[i].first + " (\"" +
+                        extra[i].second + "\") should be token " + std::to_string(expected) +
+                        " (lm_base_vocab_size " + std::to_string(c.lm_base_vocab_size) + " + " +
+                        std::to_string(i) + "), but the tokenizer " + tokenizer.source() +
+                        " gives it id " + std::to_string(found) +
+                        ": lm_base_vocab_size does not match the tokenizer");
+        }
+    }
+}
+
+} // namespace
 
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Model::~Model() = default;
@@ -36,6 +59,7 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
         report(0.2f, "quantizing the weights to int8");
         impl->store->quantize_int8(std::max(1, int(std::thread::hardware_concurrency())));
     }
+    impl->store->check_unchanged();
     report(0.8f, "loading the tokenizer");
     try {
         const std::string path =
@@ -46,6 +70,9 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
             throw;
         }
         impl->tokenizer_problem = e.what();
+    }
+    if (impl->tokenizer) {
+        check_extra_token_ids(impl->config, *impl->tokenizer, dir);
     }
     report(1.0f, "ready");
     return std::shared_ptr<const Model>(new Model(std::move(impl)));

@@ -3,6 +3,7 @@
 #include "nanovlm/config.h"
 #include "nanovlm/error.h"
 #include "nanovlm/model.h"
+#include "utf8.h"
 
 namespace nanovlm {
 namespace {
@@ -77,8 +78,16 @@ std::string PromptBuilder::image_string(std::span<const PreprocessedImage> image
 std::string PromptBuilder::user_turn_text(std::string_view question,
                                           std::span<const PreprocessedImage> images,
                                           bool follow_up) const {
+    std::size_t question_at = 0;
+    return compose(question, images, follow_up, question_at);
+}
+
+std::string PromptBuilder::compose(std::string_view question,
+                                   std::span<const PreprocessedImage> images, bool follow_up,
+                                   std::size_t& question_at) const {
     const ModelConfig& c = model_.config();
     const std::string q(question);
+    std::string before;
     switch (c.generation) {
     case Generation::V0_1:
         if (!images.empty() && follow_up) {
@@ -88,27 +97,37 @@ std::string PromptBuilder::user_turn_text(std::string_view question,
         if (images.size() > 1) {
             throw Error("nanoVLM v0.1 checkpoints read one image per chat");
         }
-        return (follow_up ? " Question: " : "Question: ") + q + " Answer:";
+        before = follow_up ? " Question: " : "Question: ";
+        question_at = before.size();
+        return before + q + " Answer:";
     case Generation::V0_2:
         if (images.size() > 1) {
             throw Error("nanoVLM v0.2 checkpoints read one image per question");
         }
-        return std::string(follow_up ? " " : "") +
-               repeat(extra_token(c, "image_token"), images.empty() ? 0 : c.mp_image_token_length) +
-               "Question: " + q + " Answer:";
+        before =
+            std::string(follow_up ? " " : "") +
+            repeat(extra_token(c, "image_token"), images.empty() ? 0 : c.mp_image_token_length) +
+            "Question: ";
+        question_at = before.size();
+        return before + q + " Answer:";
     case Generation::Main:
         break;
     }
     // The chat template renders each message as <|im_start|>{role}\n{content}<|im_end|>\n; the
     // previous answer's <|im_end|> is already in the transcript, so a follow-up adds the "\n".
-    return std::string(follow_up ? "\n" : "") + "<|im_start|>user\n" + image_string(images) + q +
-           "<|im_end|>\n<|im_start|>assistant\n";
+    before = std::string(follow_up ? "\n" : "") + "<|im_start|>user\n" + image_string(images);
+    question_at = before.size();
+    return before + q + "<|im_end|>\n<|im_start|>assistant\n";
 }
 
 std::vector<TokenId> PromptBuilder::user_turn(std::string_view question,
                                               std::span<const PreprocessedImage> images,
                                               bool follow_up) const {
-    return tokenizer_.encode(user_turn_text(question, images, follow_up));
+    // The question's offsets must hold in the text the tokenizer reads: repair it first.
+    const std::string valid = utf8::to_valid_lossy(question);
+    std::size_t question_at = 0;
+    const std::string text = compose(valid, images, follow_up, question_at);
+    return tokenizer_.encode(text, question_at, question_at + valid.size());
 }
 
 } // namespace nanovlm

@@ -21,24 +21,33 @@ void quantize_rows(const float* w, int rows, int in, std::int8_t* q, float* scal
         std::int8_t* dst = q + std::size_t(r) * in;
         // Eight running maxima: without -ffast-math the compiler keeps a single running maximum
         // in order, one value at a time; independent lanes vectorize.
+        // `poison` lanes sum v · 0: NaN exactly when some v is NaN or infinite, which max()
+        // would skip and which has no int8 value (converting it is undefined behaviour).
         constexpr int kLanes = 8;
         float lanes[kLanes] = {};
+        float poison[kLanes] = {};
         int i = 0;
         for (; i + kLanes <= in; i += kLanes) {
             for (int l = 0; l < kLanes; ++l) {
                 lanes[l] = std::max(lanes[l], std::abs(src[i + l]));
+                poison[l] += src[i + l] * 0.0f;
             }
         }
         float max = 0.0f;
+        float poisoned = 0.0f;
         for (; i < in; ++i) {
             max = std::max(max, std::abs(src[i]));
+            poisoned += src[i] * 0.0f;
         }
-        for (float lane : lanes) {
-            max = std::max(max, lane);
+        for (int l = 0; l < kLanes; ++l) {
+            max = std::max(max, lanes[l]);
+            poisoned += poison[l];
         }
-        const float scale = max / 127.0f;
+        // A row with NaN or Inf keeps a NaN scale, so it computes NaN as the float32 row would,
+        // and the answer fails with the same "weights may be corrupt" error.
+        const float scale = std::isnan(poisoned) ? poisoned : max / 127.0f;
         scales[r] = scale;
-        if (scale == 0.0f) {
+        if (scale == 0.0f || std::isnan(scale)) {
             std::fill(dst, dst + in, std::int8_t(0));
             continue;
         }

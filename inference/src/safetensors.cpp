@@ -1,11 +1,12 @@
 #include "safetensors.h"
 
 #include "nanovlm/error.h"
+#include "nanovlm/json_limits.h"
+#include "regular_file.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <limits>
 
 namespace nanovlm {
@@ -97,6 +98,44 @@ TensorInfo parse_entry(const std::string& name, const nlohmann::json& entry, std
     return t;
 }
 
+// The format's own rule: the data region starts right after the header and the tensors cover
+// it exactly, back to back. A header length a few bytes off still parses (the header ends in
+// padding spaces) but shifts every tensor; bytes no tensor owns are a damaged or polyglot file.
+void check_data_covered(const SafetensorsHeader& header, std::size_t file_size,
+                        const std::string& path) {
+    std::vector<const TensorInfo*> by_offset;
+    for (const auto& [name, t] : header.tensors) {
+        by_offset.push_back(&t);
+    }
+    std::sort(by_offset.begin(), by_offset.end(), [](const TensorInfo* a, const TensorInfo* b) {
+        return a->offset != b->offset ? a->offset < b->offset : a->bytes < b->bytes;
+    });
+    // Overlaps first: a shifted tensor both overlaps one neighbour and leaves a gap, and the
+    // overlap names the culprit.
+    for (std::size_t i = 1; i < by_offset.size(); ++i) {
+        const TensorInfo& prev = *by_offset[i - 1];
+        if (by_offset[i]->offset < prev.offset + prev.bytes) {
+            throw Error(path + ": tensors \"" + prev.name + "\" and \"" + by_offset[i]->name +
+                        "\" overlap in the file");
+        }
+    }
+    std::size_t covered = header.data_start;
+    for (const TensorInfo* t : by_offset) {
+        if (t->offset > covered) {
+            throw Error(path + ": " + std::to_string(t->offset - covered) +
+                        " bytes of the data region before tensor \"" + t->name + "\" (at " +
+                        std::to_string(t->offset - header.data_start) +
+                        ") belong to no tensor: the header length or data_offsets are wrong");
+        }
+        covered = t->offset + t->bytes;
+    }
+    if (covered != file_size) {
+        throw Error(path + ": " + std::to_string(file_size - covered) +
+                    " bytes after the last tensor belong to no tensor: the header length or "
+                    "data_offsets are wrong, or the file has trailing data");
+    }
+}
+
 } // namespace
 
 std::string_view dtype_name(DType dtype) {
@@ -145,7 +184,9 @@ SafetensorsHeader parse_safetensors_header(const std::uint8_t* prefix, std::size
     }
     nlohmann::json header;
     try {
-        header = nlohmann::json::parse(prefix + 8, prefix + 8 + header_len);
+        header = parse_json_limited(
+            std::string_view(reinterpret_cast<const char*>(prefix) + 8, std::size_t(header_len)),
+            path + ": the safetensors header");
     } catch (const nlohmann::json::exception& e) {
         throw Error(path + ": the safetensors header is not valid JSON (" + e.what() + ")");
     }
@@ -170,36 +211,19 @@ SafetensorsHeader parse_safetensors_header(const std::uint8_t* prefix, std::size
         result.tensors.emplace(name, parse_entry(name, entry, data_size, result.data_start, path));
     }
 
-    std::vector<const TensorInfo*> by_offset;
-    for (const auto& [name, t] : result.tensors) {
-        if (t.bytes > 0) {
-            by_offset.push_back(&t);
-        }
-    }
-    std::sort(by_offset.begin(), by_offset.end(),
-              [](const TensorInfo* a, const TensorInfo* b) { return a->offset < b->offset; });
-    for (std::size_t i = 1; i < by_offset.size(); ++i) {
-        const TensorInfo& prev = *by_offset[i - 1];
-        if (by_offset[i]->offset < prev.offset + prev.bytes) {
-            throw Error(path + ": tensors \"" + prev.name + "\" and \"" + by_offset[i]->name +
-                        "\" overlap in the file");
-        }
-    }
+    check_data_covered(result, file_size, path);
     return result;
 }
 
 SafetensorsHeader read_safetensors_header(const std::string& path, std::size_t* bytes_read) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) {
-        throw Error(path + ": cannot open");
-    }
-    const std::size_t file_size = std::size_t(in.tellg());
-    in.seekg(0);
+    const RegularFile in(path, "weights file");
+    const std::size_t file_size = in.size();
     std::uint8_t len_bytes[8] = {};
-    if (file_size < 8 || !in.read(reinterpret_cast<char*>(len_bytes), 8)) {
+    if (file_size < 8) {
         throw Error(path + ": too short to be a safetensors file (" + std::to_string(file_size) +
                     " bytes)");
     }
+    in.read_at(0, len_bytes, 8);
     if (bytes_read != nullptr) {
         *bytes_read += 8;
     }
@@ -208,10 +232,7 @@ SafetensorsHeader read_safetensors_header(const std::string& path, std::size_t* 
     std::copy(len_bytes, len_bytes + 8, prefix.begin());
     if (header_len <= kMaxHeaderBytes && header_len <= file_size - 8) {
         prefix.resize(8 + std::size_t(header_len));
-        in.read(reinterpret_cast<char*>(prefix.data() + 8), std::streamsize(header_len));
-        if (!in) {
-            throw Error(path + ": could not read the header");
-        }
+        in.read_at(8, prefix.data() + 8, std::size_t(header_len));
         if (bytes_read != nullptr) {
             *bytes_read += std::size_t(header_len);
         }

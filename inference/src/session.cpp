@@ -31,6 +31,10 @@ int resolve_context(const ModelConfig& c, int requested) {
 } // namespace
 
 struct Session::State {
+    // After every step that read weights: a checkpoint truncated while mapped reads as zeros
+    // (map_guard.h), so the step's result must not be used.
+    void check_weights() const { model->impl().store->check_unchanged(); }
+
     State(std::shared_ptr<const Model> m, const SessionOptions& options)
         : model(std::move(m)), config(model->config()), weights(model->impl().store->weights()),
           threads(resolve_threads(options.threads)), pool(threads), vision(config, weights.vision),
@@ -138,6 +142,7 @@ std::optional<ImageEmbedding> Session::encode_image(const PreprocessedImage& ima
         }
         s.projector.project(s.vit_out.data(), out.values.data() + std::size_t(t) * per_tile * h,
                             s.pool);
+        s.check_weights();
         ++s.tiles_encoded;
     }
     control.report(
@@ -229,6 +234,10 @@ bool Session::append(std::span<const TokenId> ids, std::span<const ImageEmbeddin
         }
         const bool last = done + n == total;
         s.language.forward(s.rows.data(), n, s.position, last ? s.logits.data() : nullptr, s.pool);
+        if (s.model->impl().store->weights_changed()) {
+            s.position = start; // the rows just written came from damaged weights
+            s.check_weights();
+        }
         s.position += n;
     }
     control.report({Progress::Stage::ReadingPrompt, 0, 0, 0, 0, total, total});
@@ -247,6 +256,7 @@ void Session::append_token(TokenId id) {
     s.language.embed(id, s.rows.data());
     s.history[std::size_t(s.position)] = id;
     s.language.forward(s.rows.data(), 1, s.position, s.logits.data(), s.pool);
+    s.check_weights();
     ++s.position;
 }
 

@@ -5,13 +5,13 @@
 #include "byte_level.h"
 #include "nanovlm/error.h"
 #include "pre_tokenizer.h"
+#include "regular_file.h"
 #include "tokenizer_json.h"
 #include "utf8.h"
 
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace nanovlm {
 
@@ -85,16 +85,11 @@ Tokenizer::~Tokenizer() = default;
 Tokenizer Tokenizer::load(const std::string& path,
                           const std::vector<std::string>& extra_special_tokens) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
+    if (!std::filesystem::exists(path, ec)) {
         throw Error(path + ": tokenizer file not found");
     }
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    std::string text(in.is_open() ? static_cast<std::size_t>(in.tellg()) : 0, '\0');
-    in.seekg(0);
-    if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
-        throw Error(path + ": cannot read the tokenizer file (" + std::strerror(errno) + ")");
-    }
-    return from_json(text, path, extra_special_tokens);
+    return from_json(read_regular_file(path, kMaxTokenizerBytes, "tokenizer file"), path,
+                     extra_special_tokens);
 }
 
 Tokenizer Tokenizer::from_json(std::string_view json_text, const std::string& source,
@@ -111,12 +106,30 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text) const {
         repaired = utf8::to_valid_lossy(text);
         text = repaired;
     }
+    return encode(text, 0, 0);
+}
+
+std::vector<TokenId> Tokenizer::encode(std::string_view text, std::size_t plain_begin,
+                                       std::size_t plain_end) const {
     std::vector<TokenId> ids;
     ids.reserve(text.size() / 3 + 1);
-    std::vector<AddedVocabulary::Segment> segments;
+    std::vector<AddedVocabulary::Segment> found;
     std::string prefixed;
     BpeModel::Scratch scratch;
-    impl_->added.split(text, segments);
+    impl_->added.split(text, found);
+    // A match touching the plain range becomes text again, joined with the text around it, so
+    // that the pre-tokenizer sees the run as if the token did not exist.
+    std::vector<AddedVocabulary::Segment> segments;
+    for (AddedVocabulary::Segment s : found) {
+        if (s.id >= 0 && s.begin < plain_end && s.end > plain_begin) {
+            s.id = -1;
+        }
+        if (s.id < 0 && !segments.empty() && segments.back().id < 0) {
+            segments.back().end = s.end;
+        } else {
+            segments.push_back(s);
+        }
+    }
     for (const auto& segment : segments) {
         if (segment.id >= 0) {
             ids.push_back(segment.id);

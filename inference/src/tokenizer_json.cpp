@@ -1,6 +1,7 @@
 #include "tokenizer_json.h"
 
 #include "nanovlm/error.h"
+#include "nanovlm/json_limits.h"
 
 #include <nlohmann/json.hpp>
 
@@ -177,7 +178,16 @@ private:
         return mode_ == Mode::Dom && depth_ == 2 && top_key_ == "model" && key_ == key;
     }
 
+    // The DOM part is copied and compared recursively below: a deep one would overflow the stack.
+    void check_depth() const {
+        if (depth_ >= kMaxJsonDepth) {
+            fail("JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                 " levels (a damaged or hostile file)");
+        }
+    }
+
     void enter(Mode mode) {
+        check_depth();
         modes_.push_back(mode_);
         mode_ = mode;
         ++depth_;
@@ -238,6 +248,7 @@ private:
     }
 
     bool open(Json container) {
+        check_depth();
         stack_.push_back(insert(std::move(container)));
         modes_.push_back(mode_);
         ++depth_;

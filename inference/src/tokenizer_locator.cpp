@@ -1,10 +1,10 @@
 #include "nanovlm/error.h"
 #include "nanovlm/tokenizer.h"
+#include "regular_file.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 namespace nanovlm {
 namespace {
@@ -34,11 +34,20 @@ bool is_file(const fs::path& p) {
     return fs::is_regular_file(p, ec);
 }
 
+// A refs file that is not a small regular file names no revision.
 std::string read_ref(const fs::path& ref) {
-    std::ifstream in(ref);
-    std::string rev;
-    in >> rev;
-    return rev;
+    std::string text;
+    try {
+        text = read_regular_file(ref.string(), kMaxRefBytes, "revision file");
+    } catch (const Error&) {
+        return {};
+    }
+    const auto begin = text.find_first_not_of(" \t\r\n");
+    if (begin == std::string::npos) {
+        return {};
+    }
+    const auto end = text.find_first_of(" \t\r\n", begin);
+    return text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
 }
 
 } // namespace
@@ -46,6 +55,10 @@ std::string read_ref(const fs::path& ref) {
 std::string locate_tokenizer(const std::string& explicit_file, const std::string& model_dir,
                              const std::string& hub_name) {
     if (!explicit_file.empty()) {
+        if (exists_but_is_not_regular(explicit_file)) {
+            throw Error(explicit_file +
+                        ": not a regular file (a device, FIFO or folder), so not a tokenizer.json");
+        }
         if (!is_file(explicit_file)) {
             throw Error(explicit_file + ": tokenizer file not found");
         }
@@ -57,7 +70,9 @@ std::string locate_tokenizer(const std::string& explicit_file, const std::string
         if (is_file(p)) {
             return p.string();
         }
-        tried.push_back(p.string());
+        tried.push_back(p.string() + (exists_but_is_not_regular(p.string())
+                                          ? " (there, but not a regular file)"
+                                          : ""));
     }
     if (!hub_name.empty()) {
         // models--{org}--{name}, as huggingface_hub's repo_folder_name spells it.

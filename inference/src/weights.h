@@ -107,6 +107,9 @@ public:
     void quantize_int8(int threads);
 
     const Weights& weights() const { return weights_; }
+    // Throws Error when the mapped checkpoint was truncated or rewritten since loading.
+    void check_unchanged() const { file_.check_unchanged(); }
+    bool weights_changed() const { return file_.changed(); }
     const SafetensorsHeader& header() const { return header_; }
     WeightFormat format() const { return quantized_ ? WeightFormat::Int8 : WeightFormat::F32; }
     std::size_t file_bytes() const { return file_.size(); }

@@ -71,9 +71,30 @@ def geometry_seeds():
         write("fuzz_image_geometry", f"shape-{index}", head + pixels)
 
 
+def hostile_seeds():
+    """Deep nesting (past the parsers' 64-level limit) and what a special file gives when read:
+    /dev/zero's NUL bytes, and a FIFO's nothing."""
+    depth = 5000
+    deep_array = "[" * depth + "1" + "]" * depth
+    deep_object = '{"a":' * depth + "1" + "}" * depth
+    write("fuzz_model_config", "deep-array.json", deep_array)
+    write("fuzz_model_config", "deep-field.json", '{"vit_hidden_dim": ' + deep_array + "}")
+    write("fuzz_model_config", "deep-extra-tokens.json", '{"vlm_extra_tokens": ' + deep_object + "}")
+    write("fuzz_tokenizer_json", "deep-normalizer.json", '{"normalizer": ' + deep_object + "}")
+    write("fuzz_tokenizer_json", "deep-model.json", '{"model": {"type": "BPE", "x": ' + deep_array + "}}")
+    header = ('{"a": {"dtype": "F32", "shape": ' + deep_array + ', "data_offsets": [0, 4]}}').encode()
+    write("fuzz_safetensors", "deep-shape", struct.pack("<I", 4) + struct.pack("<Q", len(header)) + header)
+    zeros = bytes(65536)
+    for target in ("fuzz_model_config", "fuzz_tokenizer_json"):
+        write(target, "dev-zero", zeros)
+        write(target, "fifo-empty", b"")
+    write("fuzz_safetensors", "dev-zero", struct.pack("<I", 1 << 20) + zeros)
+
+
 if __name__ == "__main__":
     safetensors_seeds()
     config_seeds()
     tokenizer_json_seed()
     encode_seeds()
     geometry_seeds()
+    hostile_seeds()

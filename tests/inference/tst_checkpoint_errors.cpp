@@ -87,6 +87,22 @@ struct Safetensors {
         return values;
     }
 
+    // The tensors packed back to back in header order, as a writer leaves a file that never had
+    // the tensors erased from the header (the format allows no bytes outside every tensor).
+    Safetensors repacked() const {
+        Safetensors out;
+        out.header = header;
+        std::uint64_t offset = 0;
+        for (const std::string& name : tensor_names()) {
+            const auto& offsets = header.at(name).at("data_offsets");
+            const std::uint64_t begin = offsets[0], end = offsets[1];
+            out.data.append(data.mid(qsizetype(begin), qsizetype(end - begin)));
+            out.header[name]["data_offsets"] = {offset, offset + (end - begin)};
+            offset += end - begin;
+        }
+        return out;
+    }
+
     std::vector<std::string> tensor_names() const {
         std::vector<std::string> names;
         for (const auto& [name, entry] : header.items()) {
@@ -389,13 +405,13 @@ private slots:
         {
             Safetensors s = parsed_;
             s.header.erase(norm);
-            add_row("missing decoder.norm.weight", config_, s.serialize(),
+            add_row("missing decoder.norm.weight", config_, s.repacked().serialize(),
                     {st, QString::fromStdString(norm), "missing", "[8]"});
         }
         {
             Safetensors s = parsed_;
             s.header.erase("decoder.head.weight");
-            add_row("missing head under both names", config_, s.serialize(),
+            add_row("missing head under both names", config_, s.repacked().serialize(),
                     {st, "decoder.head.weight", "decoder.token_embedding.weight", "missing"});
         }
 

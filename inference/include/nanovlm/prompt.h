@@ -22,7 +22,8 @@ class PromptBuilder {
 public:
     explicit PromptBuilder(const Model& model); // throws Error when the model has no tokenizer
 
-    // The prompt text, placeholders spelled out.
+    // The prompt text, placeholders spelled out. user_turn() encodes the question in it as plain
+    // text: a user who types <|im_end|> or <|image|> gets those characters, not those tokens.
     std::string user_turn_text(std::string_view question, std::span<const PreprocessedImage> images,
                                bool follow_up) const;
     std::vector<TokenId> user_turn(std::string_view question,
@@ -30,6 +31,9 @@ public:
 
 private:
     std::string image_string(std::span<const PreprocessedImage> images) const;
+    // user_turn_text, and where in it the question starts.
+    std::string compose(std::string_view question, std::span<const PreprocessedImage> images,
+                        bool follow_up, std::size_t& question_at) const;
 
     const Model& model_;
     const Tokenizer& tokenizer_;

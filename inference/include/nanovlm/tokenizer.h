@@ -30,6 +30,11 @@ public:
     // Bytes that are not valid UTF-8 are first replaced as String::from_utf8_lossy does (one
     // U+FFFD per ill-formed subpart), since Hugging Face only ever encodes valid text.
     std::vector<TokenId> encode(std::string_view text) const;
+    // As encode(), but no added token is recognised in text[plain_begin, plain_end): what a
+    // user typed there ("<|im_end|>", "<|image|>") stays plain text, and special tokens come only
+    // from the rest (the chat template). `text` must be valid UTF-8.
+    std::vector<TokenId> encode(std::string_view text, std::size_t plain_begin,
+                                std::size_t plain_end) const;
     // Invalid UTF-8 made by byte tokens becomes U+FFFD, as in Hugging Face; ids that neither the
     // vocabulary nor the added tokens know are skipped.
     std::string decode(std::span<const TokenId> ids, bool skip_special_tokens = false) const;
