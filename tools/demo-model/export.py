@@ -66,3 +66,27 @@ def write_examples(model_dir, model, tokens, rng, size):
     with open(os.path.join(out_dir, "examples.json"), "w") as f:
         json.dump({"passed_over": passed_over, "examples": listing}, f, indent=1)
         f.write("\n")
+
+
+def write_chat_fixtures(out_dir, chats, results):
+    """tests/fixtures/demo/chats.json and chat_NN_P.png: held-out chats, each turn with its
+    question, the true answer, the picture sent with it (if any), its prompt ids as the app's
+    PromptBuilder::user_turn makes them and the PyTorch model's greedy ids and text, the
+    model's own earlier answers in the transcript."""
+    rows = []
+    for n, (conv, (prompts, ids, texts)) in enumerate(zip(chats, results)):
+        turns, pictures = [], 0
+        for turn, prompt, out_ids, text in zip(conv.turns, prompts, ids, texts):
+            row = {"question": turn.question.text, "kind": turn.question.kind,
+                   "answer": turn.question.answer}
+            if turn.scene is not None:
+                name = f"chat_{n:02d}_{pictures}.png"
+                turn.scene.image.save(os.path.join(out_dir, name), optimize=True)
+                row["image"] = name
+                pictures += 1
+            row.update({"prompt_ids": prompt, "pytorch_ids": out_ids, "pytorch_text": text})
+            turns.append(row)
+        rows.append({"turns": turns})
+    with open(os.path.join(out_dir, "chats.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+        f.write("\n")

@@ -25,7 +25,9 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import conversations  # noqa: E402
 import scenes  # noqa: E402
+from chat_eval import chat_report, evaluate_chats  # noqa: E402
 from checkpoint import load_safetensors, save_safetensors  # noqa: E402
 from model import VisionLanguageModel  # noqa: E402
 
@@ -35,6 +37,8 @@ EOS_ID = 2  # <|im_end|>
 HELD_OUT_SEED_OFFSET = 1_000_003
 EXAMPLES_SEED_OFFSET = 2_000_003
 VALIDATION_SEED_OFFSET = 3_000_003  # progress checks during training (not the held-out set)
+HELD_OUT_CHATS_SEED_OFFSET = 4_000_003
+VALIDATION_CHATS_SEED_OFFSET = 5_000_003
 
 
 def make_config(args):
@@ -65,6 +69,11 @@ class Tokens:
         self.image_string = "<|global_image|>" + "<|image|>" * n
         questions = scenes.all_question_texts()
         self.prompt = dict(zip(questions, self.encode([self.prompt_text(q) for q in questions])))
+        # Later turns of a chat, without and with a picture sent along (conversations.py).
+        later = self.encode([t for q in questions
+                             for t in conversations.follow_up_texts(q, self.image_string)])
+        self.follow_up = dict(zip(questions, later[0::2]))
+        self.follow_up_image = dict(zip(questions, later[1::2]))
         # Answers are single words or `describe` sentences; the pre-tokenizer splits those at
         # word and punctuation boundaries, so a sentence's ids are its pieces' ids in a row.
         words = list(scenes.COLOURS) + scenes.SHAPES + scenes.NUMBER_WORDS + ["nothing", "a", "an"]
@@ -73,6 +82,13 @@ class Tokens:
 
     def prompt_text(self, question):
         return f"<|im_start|>user\n{self.image_string}{question}<|im_end|>\n<|im_start|>assistant\n"
+
+    def turn_prompt(self, turn, index):
+        """A chat turn's ids as the app's PromptBuilder::user_turn makes them."""
+        if index == 0:
+            return self.prompt[turn.question.text]
+        table = self.follow_up if turn.scene is None else self.follow_up_image
+        return table[turn.question.text]
 
     def encode(self, texts):
         out = self.run(["tokenize", "--model", self.model_dir],
@@ -114,23 +130,62 @@ def cell_labels(scene):
     return shapes + colours
 
 
-def make_batch(rng, tokens, n_images, per_image, size, not_first):
-    pixels, seqs, labels = [], [], []
+def sequence(tokens, conv, scene_index):
+    """One chat as training sees it: its ids, the answer tokens to predict (the rest -100), each
+    answer token's weight (1 / its answer's length, so every answer weighs the same) and the
+    batch index of each picture, in the order its placeholders appear."""
+    ids, targets, weights, pictures = [], [], [], []
+    for i, turn in enumerate(conv.turns):
+        p = tokens.turn_prompt(turn, i)
+        a = tokens.answer(turn.question.answer) + [EOS_ID]
+        if turn.scene is not None:
+            pictures.append(scene_index[id(turn.scene)])
+        ids += p + a
+        targets += [-100] * len(p) + a
+        weights += [0.0] * len(p) + [1.0 / len(a)] * len(a)
+    # Position t predicts token t + 1.
+    return ids[:-1], targets[1:], weights[1:], pictures
+
+
+def make_batch(rng, tokens, n_images, per_image, size, not_first, n_chats, second_picture):
+    """`n_images` scenes with `per_image` single questions each, and `n_chats` chats."""
+    chats, all_scenes = [], []
     for _ in range(n_images):
         scene = scenes.training_scene(rng)
-        pixels.append(pixels_of(scene.image, size))
-        labels.append(cell_labels(scene))
         for _ in range(per_image):
             q = scenes.training_question(rng, scene, not_first)
-            seqs.append((tokens.prompt[q.text], tokens.answer(q.answer) + [EOS_ID]))
-    length = max(len(p) + len(a) for p, a in seqs) - 1
+            chats.append(conversations.Conversation([conversations.Turn(q, scene)]))
+    for _ in range(n_chats):
+        chats.append(conversations.training_conversation(rng, not_first, second_picture))
+    scene_index = {}
+    for conv in chats:
+        for sc in conv.scenes():
+            if id(sc) not in scene_index:
+                scene_index[id(sc)] = len(all_scenes)
+                all_scenes.append(sc)
+    # Single questions and chats in separate groups: padding a 40-token question to a 200-token
+    # chat's length would double a step's work.
+    n_single = n_images * per_image
+    groups = [group([sequence(tokens, conv, scene_index) for conv in part])
+              for part in (chats[:n_single], chats[n_single:]) if part]
+    pixels = torch.stack([pixels_of(sc.image, size) for sc in all_scenes])
+    labels = torch.tensor([cell_labels(sc) for sc in all_scenes])
+    return pixels, groups, labels
+
+
+def group(seqs):
+    """Padded (ids, targets, weights, picture indices) of sequences made by `sequence`."""
+    length = max(len(q[0]) for q in seqs)
     ids = torch.zeros(len(seqs), length, dtype=torch.long)
     targets = torch.full((len(seqs), length), -100, dtype=torch.long)
-    for i, (p, a) in enumerate(seqs):
-        full = p + a
-        ids[i, : len(full) - 1] = torch.tensor(full[:-1])
-        targets[i, len(p) - 1 : len(full) - 1] = torch.tensor(a)  # loss on the answer only
-    return torch.stack(pixels), ids, targets, torch.tensor(labels)
+    weights = torch.zeros(len(seqs), length)
+    pictures = []
+    for i, (q_ids, q_targets, q_weights, q_pictures) in enumerate(seqs):
+        ids[i, : len(q_ids)] = torch.tensor(q_ids)
+        targets[i, : len(q_ids)] = torch.tensor(q_targets)
+        weights[i, : len(q_ids)] = torch.tensor(q_weights)
+        pictures += q_pictures
+    return ids, targets, weights, torch.tensor(pictures)
 
 
 class CellProbe(torch.nn.Module):
@@ -189,22 +244,24 @@ class SampledVocab:
         self.unused_ids = unused.nonzero().squeeze(1)
         self.negatives = negatives
 
-    def loss(self, model, pixels, ids, targets, labels, per_image, gen, probe):
+    def loss(self, model, pixels, groups, labels, gen, probe):
         per_scene = model.image_embeddings(pixels)
-        image_embeds = per_scene.repeat_interleave(per_image, dim=0)
-        x = self.rows[self.local[ids]]
-        x[ids == IMAGE_TOKEN_ID] = image_embeds.reshape(-1, x.size(-1))
-        hidden = model.decoder(x)
-        where = targets != -100
         pick = torch.randint(len(self.unused_ids), (self.negatives,), generator=gen)
         table = torch.cat([self.rows, self.weight[self.unused_ids[pick]]])
-        logits = hidden[where] @ table.t()
-        token_loss = F.cross_entropy(logits, self.local[targets[where]], reduction="none")
+        token_losses, token_weights = [], []
+        for ids, targets, weights, pictures in groups:
+            x = self.rows[self.local[ids]]
+            x[ids == IMAGE_TOKEN_ID] = per_scene[pictures].reshape(-1, x.size(-1))
+            hidden = model.decoder(x)
+            where = targets != -100
+            logits = hidden[where] @ table.t()
+            token_losses.append(F.cross_entropy(logits, self.local[targets[where]],
+                                                reduction="none"))
+            token_weights.append(weights[where])
+        token_loss, weights = torch.cat(token_losses), torch.cat(token_weights)
         if self.per_answer:
             # Each answer weighs the same: a one-word colour answer as much as a description.
-            lengths = where.sum(dim=1)
-            weights = 1.0 / lengths[where.nonzero()[:, 0]].float()
-            answer_loss = (token_loss * weights).sum() / ids.size(0)
+            answer_loss = (token_loss * weights).sum() / weights.sum()
         else:
             answer_loss = token_loss.mean()
         return answer_loss, probe.loss(per_scene, labels)
@@ -309,8 +366,13 @@ def main():
                     help="weigh every answer the same, not every answer token")
     ap.add_argument("--not-first", type=float, default=0.75,
                     help="share of training colour questions that name a shape other than the first")
+    ap.add_argument("--chats-per-step", type=int, default=0,
+                    help="multi-turn chats per step, besides the single questions")
+    ap.add_argument("--second-picture", type=float, default=0.3,
+                    help="share of training chats in which a second picture arrives later")
     ap.add_argument("--negatives", type=int, default=2048)
     ap.add_argument("--held-out", type=int, default=60)
+    ap.add_argument("--held-out-chats", type=int, default=45)
     ap.add_argument("--check-every", type=int, default=1000, help="steps between validation checks")
     # One: at this size a second thread made a step three times slower here (4 vs 12 steps/s).
     ap.add_argument("--threads", type=int, default=1)
@@ -339,7 +401,13 @@ def main():
 
     held_out = held_out_cases(args.seed + HELD_OUT_SEED_OFFSET, args.held_out)
     validation = held_out_cases(args.seed + VALIDATION_SEED_OFFSET, 100)
+    held_out_chats = conversations.held_out_conversations(args.seed + HELD_OUT_CHATS_SEED_OFFSET,
+                                                          args.held_out_chats)
+    validation_chats = conversations.held_out_conversations(
+        args.seed + VALIDATION_CHATS_SEED_OFFSET, 30)
     used = {EOS_ID}.union(*tokens.prompt.values(), *tokens.piece.values())
+    if args.chats_per_step:
+        used = used.union(*tokens.follow_up.values(), *tokens.follow_up_image.values())
     vocab = SampledVocab(model, used, args.negatives, args.per_answer_loss)
     print(f"trained vocabulary rows: {len(used)}; {args.negatives} sampled negatives a step",
           flush=True)
@@ -355,9 +423,9 @@ def main():
     start = time.time()
     for step in range(1, args.steps + 1):
         batch = make_batch(rng, tokens, args.images_per_step, args.questions_per_image, size,
-                           args.not_first)
+                           args.not_first, args.chats_per_step, args.second_picture)
         model.train()
-        loss, probe_loss = vocab.loss(model, *batch, args.questions_per_image, gen, probe)
+        loss, probe_loss = vocab.loss(model, *batch, gen, probe)
         opt.zero_grad(set_to_none=True)
         (loss + args.probe_weight * probe_loss).backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -373,6 +441,12 @@ def main():
             _, texts, acc = evaluate(model, tokens, validation, size)
             print(f"step {step:5d}  validation accuracy {acc:.2f} ({accuracy_report(validation, texts)})",
                   flush=True)
+            results, chat_acc = evaluate_chats(model, tokens, validation_chats, size, pixels_of,
+                                               EOS_ID, IMAGE_TOKEN_ID)
+            print(f"step {step:5d}  validation chat turns {chat_acc:.2f} "
+                  f"({chat_report(validation_chats, results)})", flush=True)
+            # A snapshot to fall back on if the run has to stop early (the end rewrites it).
+            write_checkpoint(model, cfg, args.out, tokenizer_src)
     print(f"training took {time.time() - start:.0f} s for {args.steps} steps", flush=True)
 
     model.eval()
@@ -383,12 +457,24 @@ def main():
     print(f"held-out exact-answer accuracy (F16 weights, greedy): {acc:.4f} "
           f"({round(acc * len(held_out))}/{len(held_out)})", flush=True)
     print(f"held-out by kind: {accuracy_report(held_out, texts)}", flush=True)
-    from export import write_fixtures, write_examples  # noqa: E402
+    results, chat_acc = evaluate_chats(model, tokens, held_out_chats, size, pixels_of, EOS_ID,
+                                       IMAGE_TOKEN_ID)
+    turns = sum(len(c.turns) for c in held_out_chats)
+    print(f"held-out chats ({len(held_out_chats)}, every turn scored, the model's own answers in "
+          f"the transcript): {chat_acc:.4f} ({round(chat_acc * turns)}/{turns})", flush=True)
+    print(f"held-out chats by turn and kind: {chat_report(held_out_chats, results)}", flush=True)
+    from export import write_chat_fixtures, write_fixtures, write_examples  # noqa: E402
     write_fixtures(args.fixtures, held_out, ids, texts, tokens)
+    write_chat_fixtures(args.fixtures, held_out_chats, results)
     write_examples(args.out, model, tokens, random.Random(args.seed + EXAMPLES_SEED_OFFSET), size)
     for (scene, q), t in zip(held_out, texts):
         if t != q.answer:
             print(f"  wrong: {q.text!r} expected {q.answer!r} got {t!r}", flush=True)
+    for n, (conv, (_, _, texts)) in enumerate(zip(held_out_chats, results)):
+        for i, (turn, t) in enumerate(zip(conv.turns, texts)):
+            if t != turn.question.answer:
+                print(f"  wrong in chat {n}, turn {i + 1}: {turn.question.text!r} expected "
+                      f"{turn.question.answer!r} got {t!r}", flush=True)
 
 
 if __name__ == "__main__":
