@@ -8,6 +8,10 @@
 #include <limits>
 #include <thread>
 
+#if defined(__GLIBC__)
+#include <malloc.h> // malloc_trim
+#endif
+
 namespace nanovlm::app {
 namespace {
 
@@ -59,8 +63,13 @@ void InferenceWorker::pause_for_step() {
 
 void InferenceWorker::loadModel(const QString& directory, const QString& tokenizer_file) {
     // The working model stays until the new one has loaded: a folder that fails to load must
-    // not leave the chat without a model. (The weights are mapped files, so the two side by
-    // side cost mostly page cache, not private memory.)
+    // not leave the chat without a model. Its session (KV cache, scratch) goes first, so that
+    // two models side by side cost the second one's weights only; after a failed load the next
+    // question reads the conversation again, as after a switch.
+    session_.reset();
+    last_turn_ = {};
+    session_conversation_.clear();
+    turn_starts_.clear();
     try {
         LoadOptions options;
         options.tokenizer_file = tokenizer_file.toStdString();
@@ -76,11 +85,12 @@ void InferenceWorker::loadModel(const QString& directory, const QString& tokeniz
                         fraction, QString::fromUtf8(stage.data(), qsizetype(stage.size())));
                 }
             });
-        session_.reset();
         model_ = std::move(loaded);
-        last_turn_ = {};
-        session_conversation_.clear();
-        turn_starts_.clear();
+#if defined(__GLIBC__)
+        // The old model's converted weights were large heap blocks, which glibc would keep for
+        // reuse: a switch gives them back to the system.
+        malloc_trim(0);
+#endif
         const ModelConfig& config = model_->config();
         const ImageGeometry geometry = ImageGeometry::from_config(config);
         ModelSummary summary;

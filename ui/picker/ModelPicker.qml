@@ -86,7 +86,9 @@ Popup {
             Layout.fillWidth: true
             Layout.preferredHeight: contentHeight
             Layout.fillHeight: true
-            Layout.minimumHeight: count > 0 ? 80 : 0
+            // The checkpoints on disk keep room for a whole entry (reason and actions) however
+            // long the download section below is; that one scrolls instead.
+            Layout.minimumHeight: count > 0 ? Math.min(contentHeight, 280) : 0
             Layout.leftMargin: 6
             Layout.rightMargin: 6
             visible: count > 0
@@ -126,10 +128,21 @@ Popup {
             color: Theme.border
         }
 
-        DownloadSection {
+        ScrollView {
+            id: downloads
             Layout.fillWidth: true
-            onOpenRequested: directory => picker.choose(directory)
-            onCompleted: picker.catalog.rescan()
+            Layout.fillHeight: true
+            Layout.preferredHeight: downloadSection.implicitHeight
+            Layout.minimumHeight: Math.min(downloadSection.implicitHeight, 140)
+            contentWidth: availableWidth
+            clip: true
+
+            DownloadSection {
+                id: downloadSection
+                width: downloads.availableWidth
+                onOpenRequested: directory => picker.choose(directory)
+                onCompleted: picker.catalog.rescan()
+            }
         }
         Rectangle {
             Layout.fillWidth: true
