@@ -68,14 +68,23 @@ struct ConversationTurn {
     std::vector<ConversationBranch> answer_versions;
     int answer_version = 0;
 
-    int questionVersionCount() const { return int(question_versions.size()) + 1; }
-    int answerVersionCount() const { return int(answer_versions.size()) + 1; }
+    int questionVersionCount() const;
+    int answerVersionCount() const;
 };
 
 // A version of the chat from one turn on, kept while another version is shown.
 struct ConversationBranch {
     QList<ConversationTurn> turns;
 };
+
+// Defined once ConversationBranch is complete (clang instantiates vector::size() at the inline
+// definition, GCC only at its use).
+inline int ConversationTurn::questionVersionCount() const {
+    return int(question_versions.size()) + 1;
+}
+inline int ConversationTurn::answerVersionCount() const {
+    return int(answer_versions.size()) + 1;
+}
 
 struct Conversation {
     QString id; // also the file name: chats/<id>.json
