@@ -327,11 +327,15 @@ private slots:
             probe.start(QStringLiteral(SIGBUS_PROBE),
                         {main_checkpoint(), QString(mode), dir.filePath("scratch")});
             QVERIFY(probe.waitForFinished(30000));
-            QVERIFY2(probe.exitStatus() == QProcess::CrashExit,
-                     qPrintable(QStringLiteral("%1: exit %2, %3")
-                                    .arg(mode)
-                                    .arg(probe.exitCode())
-                                    .arg(QString::fromUtf8(probe.readAllStandardError()))));
+            const QString errors = QString::fromUtf8(probe.readAllStandardError());
+            // Under AddressSanitizer its own SIGBUS handler came first: ours passes the signal
+            // on to it, and it reports the fault and exits with an error instead of crashing.
+            const bool sanitizer_ended_it =
+                probe.exitCode() != 0 && errors.contains(QLatin1String("AddressSanitizer: BUS"));
+            QVERIFY2(
+                probe.exitStatus() == QProcess::CrashExit || sanitizer_ended_it,
+                qPrintable(
+                    QStringLiteral("%1: exit %2, %3").arg(mode).arg(probe.exitCode()).arg(errors)));
         }
     }
 
