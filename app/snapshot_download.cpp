@@ -95,6 +95,11 @@ void SnapshotDownload::pause() {
     if (stopped_) {
         return;
     }
+    stop();
+    emit finished(DownloadFailure{K::Cancelled, tr("Paused.")});
+}
+
+void SnapshotDownload::stop() {
     stopped_ = true;
     ++run_;
     if (api_reply_ != nullptr) {
@@ -103,19 +108,11 @@ void SnapshotDownload::pause() {
     fetch_active_ = false;
     fetch_.abort();
     lock_.release();
-    emit finished(DownloadFailure{K::Cancelled, tr("Paused.")});
 }
 
 void SnapshotDownload::cancel() {
     const bool was_running = !stopped_;
-    stopped_ = true;
-    ++run_;
-    if (api_reply_ != nullptr) {
-        api_reply_->abort();
-    }
-    fetch_active_ = false;
-    fetch_.abort();
-    lock_.release();
+    stop();
     // Every partial blob of the repos, also those of an earlier run that this one has not
     // asked about yet.
     QStringList repos = {repo_};

@@ -93,6 +93,8 @@ private:
     void checkDiskSpace();
     void fetchRemaining(std::size_t index);
     void linkAndFinish();
+    // Ends this run: requests aborted, the blob lock released; late callbacks do nothing.
+    void stop();
     void startOffline();
     void emitProgress(qint64 currentFileOnDisk, bool force);
 

@@ -123,7 +123,10 @@ private slots:
         Conversation a;
         a.id = "a";
         a.title = "a";
-        a.turns = {ConversationTurn{"q", {*store.addImage(kImage, nullptr)}, {}, {}}};
+        ConversationTurn asked;
+        asked.question = "q";
+        asked.images = {*store.addImage(kImage, nullptr)};
+        a.turns = {asked};
         a.turns[0].answer.state = AnswerRecord::State::Done;
         Conversation b = a;
         b.id = "b";
@@ -237,7 +240,10 @@ private slots:
         Conversation c;
         c.id = "linked";
         c.title = "linked";
-        c.turns = {ConversationTurn{"q", {*stored}, {}, {}}};
+        ConversationTurn asked;
+        asked.question = "q";
+        asked.images = {*stored};
+        c.turns = {asked};
         c.turns[0].answer.state = AnswerRecord::State::Done;
         QVERIFY(QDir().mkpath(QFileInfo(store.pathOf(c.id)).path()));
         QVERIFY(QFile::link(dir.filePath("victim-chat"), store.pathOf(c.id)));
