@@ -4,6 +4,7 @@
 //
 // Everything is written under QTemporaryDirs; nothing touches $HOME.
 
+#include "chat_files.h"
 #include "conversation_json.h"
 #include "conversation_list.h"
 #include "conversation_store.h"
@@ -23,21 +24,7 @@ using namespace nanovlm::app;
 
 namespace {
 
-const QString kFixtures = QStringLiteral(NANOVLM_FIXTURES);
-const QString kImage = kFixtures + "/parity/main/300x200/image.png";
-const QString kSmallImage = kFixtures + "/parity/main/64x64/image.png";
-
-QByteArray read_all(const QString& path) {
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool write_all(const QString& path, const QByteArray& bytes) {
-    QDir().mkpath(QFileInfo(path).path());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(bytes) == bytes.size();
-}
+using namespace chat_files;
 
 AnswerRecord answer(AnswerRecord::State state, const QString& text, QList<qint32> ids) {
     AnswerRecord a;
