@@ -51,9 +51,10 @@ def make_conversation(rng: random.Random, new_scene, new_question, second_pictur
     return conv
 
 
-def training_conversation(rng: random.Random, not_first: float, second_picture: float):
+def training_conversation(rng: random.Random, not_first: float, second_picture: float,
+                          kind_weights=scenes.TRAINING_KIND_WEIGHTS):
     return make_conversation(rng, scenes.training_scene,
-                             lambda r, s, i: scenes.training_question(r, s, not_first),
+                             lambda r, s, i: scenes.training_question(r, s, not_first, kind_weights),
                              second_picture)
 
 

@@ -202,10 +202,11 @@ def training_scene(rng: random.Random) -> Scene:
     return make_scene(rng, count, shapes)
 
 
-def training_question(rng: random.Random, scene: Scene, not_first: float) -> Question:
+def training_question(rng: random.Random, scene: Scene, not_first: float,
+                      kind_weights=TRAINING_KIND_WEIGHTS) -> Question:
     """`not_first`: the share of colour questions that name a shape other than the first when
     the scene has one (the rest ask about any shape, as the held-out questions do)."""
-    kind = rng.choices(KINDS, TRAINING_KIND_WEIGHTS)[0]
+    kind = rng.choices(KINDS, kind_weights)[0]
     items = scene.items
     if kind == "colour" and rng.random() < not_first:
         later = [it for it in items[1:] if sum(o.shape == it.shape for o in items) == 1]

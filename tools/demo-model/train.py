@@ -147,7 +147,8 @@ def sequence(tokens, conv, scene_index):
     return ids[:-1], targets[1:], weights[1:], pictures
 
 
-def make_batch(rng, tokens, n_images, per_image, size, not_first, n_chats, second_picture):
+def make_batch(rng, tokens, n_images, per_image, size, not_first, n_chats, second_picture,
+               chat_kind_weights):
     """`n_images` scenes with `per_image` single questions each, and `n_chats` chats."""
     chats, all_scenes = [], []
     for _ in range(n_images):
@@ -156,7 +157,8 @@ def make_batch(rng, tokens, n_images, per_image, size, not_first, n_chats, secon
             q = scenes.training_question(rng, scene, not_first)
             chats.append(conversations.Conversation([conversations.Turn(q, scene)]))
     for _ in range(n_chats):
-        chats.append(conversations.training_conversation(rng, not_first, second_picture))
+        chats.append(conversations.training_conversation(rng, not_first, second_picture,
+                                                         chat_kind_weights))
     scene_index = {}
     for conv in chats:
         for sc in conv.scenes():
@@ -197,11 +199,15 @@ class CellProbe(torch.nn.Module):
     shape and colour the cell holds, which makes each token say what is under it from the start.
     """
 
-    def __init__(self, dim, side, per_token):
+    def __init__(self, dim, side, per_token, cell):
         super().__init__()
         self.side, self.per_token = side, per_token
         self.shape = torch.nn.Linear(dim, len(scenes.SHAPES) + 1)
         self.colour = torch.nn.Linear(dim, len(scenes.COLOURS) + 1)
+        # With `cell`, each token also says which cell it lies in, so a question about a position
+        # can find the cell by what its tokens hold, whatever distance in the chat separates the
+        # question from the picture (RoPE only tells the LM how far back a token is).
+        self.cell = torch.nn.Linear(dim, 4) if cell else None
 
     def loss(self, image_embeds, labels):
         b, n, d = image_embeds.shape
@@ -216,8 +222,12 @@ class CellProbe(torch.nn.Module):
         else:
             grid = cells.mean(dim=(2, 4)).reshape(b, 4, d)
             shape_labels, colour_labels = labels[:, :4].reshape(-1), labels[:, 4:].reshape(-1)
-        return (F.cross_entropy(self.shape(grid).reshape(len(shape_labels), -1), shape_labels) +
+        loss = (F.cross_entropy(self.shape(grid).reshape(len(shape_labels), -1), shape_labels) +
                 F.cross_entropy(self.colour(grid).reshape(len(colour_labels), -1), colour_labels))
+        if self.cell is not None:
+            where = torch.arange(4).view(1, 4, 1).expand(grid.shape[:-1]).reshape(-1)
+            loss = loss + F.cross_entropy(self.cell(grid).reshape(len(where), 4), where)
+        return loss
 
 
 class SampledVocab:
@@ -366,6 +376,12 @@ def main():
                     help="weigh every answer the same, not every answer token")
     ap.add_argument("--not-first", type=float, default=0.75,
                     help="share of training colour questions that name a shape other than the first")
+    ap.add_argument("--probe-cell", action=argparse.BooleanOptionalAction, default=False,
+                    help="the cell probe also asks each image token which cell it lies in")
+    ap.add_argument("--chat-kind-weights", type=float, nargs=5,
+                    default=scenes.TRAINING_KIND_WEIGHTS, metavar="W",
+                    help="weights of colour, count, position, position_colour and describe "
+                         "questions in chat turns (default: the single questions' mix)")
     ap.add_argument("--chats-per-step", type=int, default=0,
                     help="multi-turn chats per step, besides the single questions")
     ap.add_argument("--second-picture", type=float, default=0.3,
@@ -412,7 +428,7 @@ def main():
     print(f"trained vocabulary rows: {len(used)}; {args.negatives} sampled negatives a step",
           flush=True)
     side = cfg["vit_img_size"] // cfg["vit_patch_size"] // cfg["mp_pixel_shuffle_factor"]
-    probe = CellProbe(cfg["lm_hidden_dim"], side, args.probe_per_token)
+    probe = CellProbe(cfg["lm_hidden_dim"], side, args.probe_per_token, args.probe_cell)
     params = [p for p in model.parameters() if p.requires_grad] + [vocab.rows]
     params += list(probe.parameters())
     gen = torch.Generator().manual_seed(args.seed)
@@ -423,7 +439,8 @@ def main():
     start = time.time()
     for step in range(1, args.steps + 1):
         batch = make_batch(rng, tokens, args.images_per_step, args.questions_per_image, size,
-                           args.not_first, args.chats_per_step, args.second_picture)
+                           args.not_first, args.chats_per_step, args.second_picture,
+                           args.chat_kind_weights)
         model.train()
         loss, probe_loss = vocab.loss(model, *batch, gen, probe)
         opt.zero_grad(set_to_none=True)
