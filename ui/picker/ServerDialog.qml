@@ -24,6 +24,7 @@ Popup {
     modal: true
     focus: true
     padding: 18
+    font.capitalization: Font.MixedCase
     width: Math.min(520, parent ? parent.width - 32 : 520)
     onOpened: {
         probe.clear()
