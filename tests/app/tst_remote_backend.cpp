@@ -13,6 +13,7 @@
 #include "settings_sandbox.h"
 #include "sse_reader.h"
 
+#include <QAbstractItemModelTester>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -262,6 +263,28 @@ private slots:
                  qPrintable(failed.first().first().toString()));
     }
 
+    // An error in OpenAI's shape is shown with the server's own message.
+    void serverErrorsAreQuoted() {
+        ServeProcess serve(kDemo);
+        QVERIFY2(serve.running(), qPrintable(serve.output()));
+        RemoteChatBackend backend;
+        QSignalSpy loaded(&backend, &AnswerBackend::modelLoaded);
+        backend.loadModel(address(serve.baseUrl()), {});
+        QVERIFY(loaded.wait(15000));
+        QSignalSpy failed(&backend, &AnswerBackend::answerFailed);
+        ChatRequest request;
+        request.id = 7;
+        request.question = kQuestion;
+        request.generation.max_new_tokens = 0; // the server wants at least 1
+        backend.answer(request);
+        QVERIFY(failed.wait(15000));
+        QCOMPARE(failed.first().first().toULongLong(), 7ULL);
+        const QString message = failed.first().last().toString();
+        QVERIFY2(message.contains("answered:") && message.contains("max_tokens") &&
+                     message.contains("(HTTP 400)"),
+                 qPrintable(message));
+    }
+
     void wrongOrMissingKeyIsRefused() {
         const QString key = QStringLiteral("sk-test-right-key-7f3a9c");
         ServeProcess serve(kDemo, {"--api-key", key});
@@ -281,6 +304,8 @@ private slots:
         QCOMPARE(probe.models(), QStringList{kModelId});
 
         ServerList servers;
+        QAbstractItemModelTester tester(&servers,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         ChatController c;
         greedy(c);
         QVERIFY(
