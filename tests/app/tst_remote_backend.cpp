@@ -183,7 +183,14 @@ private slots:
         QCOMPARE(first.text, local_first.text);
         QCOMPARE(first.state, int(MessageModel::Done));
         QVERIFY2(deltas.count() > 2, "the answer streamed in pieces");
+        const int first_prompt = remote.lastResult().prompt_tokens;
+        QVERIFY2(first_prompt > 16, "the server counted the picture's tokens (usage)");
         const Answer second = ask(remote, kFollowUp, false);
+        // The whole chat went to the server again: the picture, the question and its answer.
+        QVERIFY2(remote.lastResult().prompt_tokens > first_prompt,
+                 qPrintable(QStringLiteral("prompt of the follow-up: %1 tokens, of the first: %2")
+                                .arg(remote.lastResult().prompt_tokens)
+                                .arg(first_prompt)));
         QCOMPARE(second.state, int(MessageModel::Done));
         QCOMPARE(second.text, local_second.text);
 
