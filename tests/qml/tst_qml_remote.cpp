@@ -49,6 +49,8 @@ public slots:
         QSettings::setDefaultFormat(QSettings::IniFormat);
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_.path());
         qputenv("XDG_DATA_HOME", data_.path().toUtf8());
+        qputenv("HF_HUB_CACHE",
+                data_.filePath("hub").toUtf8()); // the picker lists none of the user's
         QCoreApplication::setOrganizationName("nanovlm-tests");
         QCoreApplication::setApplicationName("tst_qml_remote");
         QQuickStyle::setStyle("Material");
