@@ -21,8 +21,9 @@ QNetworkRequest openai_request(const QUrl& base, const QString& path, const QStr
                                int timeout_ms);
 
 // Why `reply` (finished) failed, or nullopt when it succeeded (HTTP 2xx). `body` is what was
-// read of it; an OpenAI error object ({"error": {"message"}}) there is quoted. `timed_out`:
-// the transfer timeout ended it (not the user's Stop).
+// read of it; an OpenAI error object ({"error": {"message"}}) there is quoted. A cancelled reply
+// counts as the transfer timeout (`timeout_ms`, named in the message): callers handle their own
+// Stop before asking.
 std::optional<QString> openai_failure(const QNetworkReply& reply, const QByteArray& body,
                                       const QUrl& base, bool sent_key, int timeout_ms);
 

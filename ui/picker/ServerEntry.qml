@@ -1,7 +1,6 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import NanoVlm.App
 import NanoVlm.Ui
 
 // One server the user added (ServerList's roles): choosing it makes that server answer; Remove
