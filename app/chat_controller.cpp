@@ -3,6 +3,8 @@
 #include "image_loader.h"
 #include "image_tiling.h"
 #include "inference_worker.h"
+#include "remote_chat_backend.h"
+#include "server_address.h"
 
 #include <QClipboard>
 #include <QDir>
@@ -51,23 +53,32 @@ MessageModel::AnswerState answer_state(AnswerResult::Ending ending) {
 
 ChatController::ChatController(QObject* parent)
     : QObject(parent), messages_(this), attachments_(this), settings_(this), conversations_(this),
-      recorder_(&conversations_, this), worker_(new InferenceWorker) {
+      recorder_(&conversations_, this), worker_(new InferenceWorker),
+      remote_(new RemoteChatBackend(this)), backend_(worker_), loading_(worker_) {
     thread_.setObjectName(QStringLiteral("nanovlm inference"));
     worker_->moveToThread(&thread_);
     // The documented QThread idiom: the worker is deleted on its own thread as it ends.
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
 
-    // Worker → GUI: queued (different threads), delivered in order.
-    connect(worker_, &InferenceWorker::modelLoadProgress, this, [this](double fraction) {
-        load_progress_ = fraction;
-        emit loadProgressChanged();
-    });
-    connect(worker_, &InferenceWorker::modelLoaded, this, &ChatController::on_model_loaded);
-    connect(worker_, &InferenceWorker::modelFailed, this, &ChatController::on_model_failed);
-    connect(worker_, &InferenceWorker::progress, this, &ChatController::on_progress);
-    connect(worker_, &InferenceWorker::textDelta, this, &ChatController::on_delta);
-    connect(worker_, &InferenceWorker::answerFinished, this, &ChatController::on_finished);
-    connect(worker_, &InferenceWorker::answerFailed, this, &ChatController::on_failed);
+    // Worker → GUI: queued (different threads), delivered in order. The server backend's
+    // signals take the same way; only the backend whose load came last decides the model.
+    for (AnswerBackend* backend :
+         {static_cast<AnswerBackend*>(worker_), static_cast<AnswerBackend*>(remote_)}) {
+        connect(backend, &AnswerBackend::modelLoadProgress, this, [this, backend](double f) {
+            if (backend == loading_) {
+                load_progress_ = f;
+                emit loadProgressChanged();
+            }
+        });
+        connect(backend, &AnswerBackend::modelLoaded, this,
+                [this, backend](const ModelSummary& s) { on_model_loaded(backend, s); });
+        connect(backend, &AnswerBackend::modelFailed, this,
+                [this, backend](const QString& message) { on_model_failed(backend, message); });
+        connect(backend, &AnswerBackend::progress, this, &ChatController::on_progress);
+        connect(backend, &AnswerBackend::textDelta, this, &ChatController::on_delta);
+        connect(backend, &AnswerBackend::answerFinished, this, &ChatController::on_finished);
+        connect(backend, &AnswerBackend::answerFailed, this, &ChatController::on_failed);
+    }
 
     status_timer_.setInterval(100);
     connect(&status_timer_, &QTimer::timeout, this, &ChatController::update_status);
@@ -85,6 +96,7 @@ ChatController::~ChatController() {
     if (busy()) {
         recorder_.abandon(); // the answer so far is saved, marked stopped
     }
+    remote_->stopAll();
     worker_->stopAll(); // the running answer ends within a token or a ViT block
     thread_.quit();     // queued requests are dropped with the event loop
     thread_.wait();
@@ -93,6 +105,9 @@ ChatController::~ChatController() {
 QString ChatController::modelDetails() const {
     if (model_state_ != Ready) {
         return {};
+    }
+    if (!model_.server.isEmpty()) {
+        return tr("Answers from the server %1").arg(model_.server);
     }
     return tr("%1 · %2 parameters").arg(model_.generation, parameter_count(model_.parameters));
 }
@@ -118,7 +133,8 @@ void ChatController::set_model_state(ModelState state) {
 }
 
 void ChatController::loadModel(const QString& directory, const QString& tokenizer) {
-    const QString dir = local_path(directory);
+    const std::optional<ServerAddress> server = parse_server_address(directory);
+    const QString dir = server ? directory : local_path(directory);
     if (dir.isEmpty()) {
         return;
     }
@@ -130,15 +146,17 @@ void ChatController::loadModel(const QString& directory, const QString& tokenize
     }
     model_ = {};
     model_.directory = dir;
-    model_.name = QString::fromStdString(checkpoint_display_name(dir.toStdString()));
+    model_.name = server ? server_label(*server)
+                         : QString::fromStdString(checkpoint_display_name(dir.toStdString()));
     model_error_.clear();
-    pending_tokenizer_ = local_path(tokenizer);
+    pending_tokenizer_ = server ? QString() : local_path(tokenizer);
     load_progress_ = 0;
-    ++pending_loads_;
+    loading_ = server ? static_cast<AnswerBackend*>(remote_) : worker_;
+    ++pending_loads_[loading_];
     emit loadProgressChanged();
     set_model_state(Loading);
     QMetaObject::invokeMethod(
-        worker_, [w = worker_, dir, file = pending_tokenizer_] { w->loadModel(dir, file); },
+        loading_, [b = loading_, dir, file = pending_tokenizer_] { b->loadModel(dir, file); },
         Qt::QueuedConnection);
 }
 
@@ -160,10 +178,11 @@ QString ChatController::builtInDemoDirectory() const {
     return built_in_demo_directory();
 }
 
-void ChatController::on_model_loaded(const ModelSummary& summary) {
-    if (--pending_loads_ > 0) {
-        return; // another folder was chosen meanwhile; its result decides
+void ChatController::on_model_loaded(AnswerBackend* backend, const ModelSummary& summary) {
+    if (--pending_loads_[backend] > 0 || backend != loading_) {
+        return; // another model was chosen meanwhile; its result decides
     }
+    backend_ = backend;
     working_.reset();
     for (auto row = load_error_rows_.crbegin(); row != load_error_rows_.crend(); ++row) {
         if (messages_.kindAt(*row) == MessageModel::ErrorMessage) {
@@ -188,8 +207,8 @@ void ChatController::on_model_loaded(const ModelSummary& summary) {
     emit modelReady();
 }
 
-void ChatController::on_model_failed(const QString& message) {
-    if (--pending_loads_ > 0) {
+void ChatController::on_model_failed(AnswerBackend* backend, const QString& message) {
+    if (--pending_loads_[backend] > 0 || backend != loading_) {
         return;
     }
     model_error_ = message;
@@ -317,19 +336,19 @@ void ChatController::start(ChatRequest request, int row) {
     emit busyChanged();
     emit canRegenerateChanged();
     QMetaObject::invokeMethod(
-        worker_, [w = worker_, request] { w->answer(request); }, Qt::QueuedConnection);
+        backend_, [b = backend_, request] { b->answer(request); }, Qt::QueuedConnection);
 }
 
 void ChatController::stop() {
     if (busy()) {
-        worker_->stop(active_request_); // thread-safe; the worker is busy, so not queued
+        backend_->stop(active_request_); // thread-safe; the worker is busy, so not queued
     }
 }
 
 void ChatController::abandon_active() {
     if (busy()) {
         // Let the old answer end on its own; its late signals no longer match a request.
-        worker_->stop(active_request_);
+        backend_->stop(active_request_);
         recorder_.abandon();
         finish_active();
     }
@@ -344,7 +363,7 @@ void ChatController::newChat() {
     last_images_.clear();
     attempt_ = 0;
     QMetaObject::invokeMethod(
-        worker_, [w = worker_] { w->resetConversation(); }, Qt::QueuedConnection);
+        backend_, [b = backend_] { b->resetConversation(); }, Qt::QueuedConnection);
     emit canRegenerateChanged();
 }
 
@@ -361,7 +380,7 @@ bool ChatController::openConversation(const QString& id) {
     show(*conversation);
     // The old chat's cache is of no use; the next question rebuilds this one's.
     QMetaObject::invokeMethod(
-        worker_, [w = worker_] { w->resetConversation(); }, Qt::QueuedConnection);
+        backend_, [b = backend_] { b->resetConversation(); }, Qt::QueuedConnection);
     emit canRegenerateChanged();
     return true;
 }
@@ -495,6 +514,9 @@ void ChatController::update_status() {
         }
         break;
     }
+    case WorkProgress::Stage::WaitingForServer:
+        stage = tr("Waiting for the server");
+        break;
     case WorkProgress::Stage::ReadingPrompt:
         stage = tr("Reading prompt");
         if (p.total > 0 && p.done < p.total) {
@@ -526,7 +548,8 @@ void ChatController::on_finished(const AnswerResult& result) {
     last_result_ = result;
     recorder_.finish(result);
     messages_.finishAnswer(row, answer_state(result.ending), result.ttft_ms, result.tokens_per_s,
-                           int(result.ids.size()));
+                           result.ids.isEmpty() ? std::max(0, result.token_count)
+                                                : int(result.ids.size()));
     finish_active();
     emit answerFinished(row);
 }

@@ -9,6 +9,7 @@
 #include "message_model.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QThread>
 #include <QTimer>
@@ -20,7 +21,9 @@
 
 namespace nanovlm::app {
 
+class AnswerBackend;
 class InferenceWorker;
+class RemoteChatBackend;
 
 // One chat window's brain: the messages, the composer's pictures, the settings, and the one
 // worker thread that runs the engine. QML calls send()/stop()/regenerate()/newChat(); the
@@ -95,7 +98,8 @@ public:
     // The last answer's full result (ids, timings); for tests and the stats line.
     const AnswerResult& lastResult() const { return last_result_; }
 
-    // A checkpoint folder and optionally a tokenizer.json; paths or file:// URLs.
+    // A checkpoint folder and optionally a tokenizer.json; paths or file:// URLs. A server
+    // address (server_address.h: base URL#model) makes that server answer instead.
     Q_INVOKABLE void loadModel(const QString& directory, const QString& tokenizer = {});
     // Asks `question` about the pictures in the composer. False (nothing happens) while an
     // answer runs, pictures are still decoding, no model is ready, or the question is empty.
@@ -139,8 +143,8 @@ private:
     void on_delta(quint64 request, const QString& text);
     void on_finished(const AnswerResult& result);
     void on_failed(quint64 request, const QString& message);
-    void on_model_loaded(const ModelSummary& summary);
-    void on_model_failed(const QString& message);
+    void on_model_loaded(AnswerBackend* backend, const ModelSummary& summary);
+    void on_model_failed(AnswerBackend* backend, const QString& message);
     void set_model_state(ModelState state);
     void abandon_active(); // a new or other chat while an answer runs
     void show(const Conversation& conversation);
@@ -169,7 +173,8 @@ private:
     std::optional<WorkingModel> working_;
     // Rows of "could not load" errors in the chat on screen: gone once a model loads.
     QList<int> load_error_rows_;
-    int pending_loads_ = 0; // loads queued on the worker; only the last one's result counts
+    // Loads queued on each backend; only the last one's result counts.
+    QHash<AnswerBackend*, int> pending_loads_;
     bool switching_mid_chat_ = false; // the load replaces a model the chat already used
     double load_progress_ = 0;
     int step_delay_ = 0;
@@ -200,7 +205,10 @@ private:
     int unchanged_turns_ = std::numeric_limits<int>::max();
 
     QThread thread_;
-    InferenceWorker* worker_; // lives on thread_; deleted there when the thread finishes
+    InferenceWorker* worker_;   // lives on thread_; deleted there when the thread finishes
+    RemoteChatBackend* remote_; // a server speaking the OpenAI chat API (GUI thread)
+    AnswerBackend* backend_;    // the one that answers: the worker or remote_
+    AnswerBackend* loading_;    // the one whose model load came last
 };
 
 } // namespace nanovlm::app

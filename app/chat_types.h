@@ -42,7 +42,8 @@ struct ChatRequest {
 
 // Where the worker is while no token has come yet.
 struct WorkProgress {
-    enum class Stage { PreparingImages, EncodingImage, ReadingPrompt };
+    // WaitingForServer: a server answers, and tells nothing until its first token.
+    enum class Stage { PreparingImages, EncodingImage, ReadingPrompt, WaitingForServer };
     Stage stage = Stage::PreparingImages;
     int image = 0; // 0-based
     int image_count = 0;
@@ -62,7 +63,8 @@ struct AnswerResult {
     };
     quint64 request = 0;
     Ending ending = Ending::EndOfAnswer;
-    QList<qint32> ids; // every sampled id, the end-of-answer id included
+    QList<qint32> ids;    // every sampled id, the end-of-answer id included
+    int token_count = -1; // tokens written when the ids are not known (a server's usage count)
     double ttft_ms = -1;
     double tokens_per_s = 0;
     int prompt_tokens = 0;
@@ -76,6 +78,7 @@ struct AnswerResult {
 struct ModelSummary {
     QString directory;
     QString name;       // folder name
+    QString server;     // the server's base URL when a server answers; "" for a checkpoint
     QString generation; // "v0.1", "v0.2", "main"
     qint64 parameters = 0;
     // Tiles per image side at the model's own detail (Tiles mode); 0 for one-square checkpoints.

@@ -27,7 +27,7 @@ QString generation_label(Generation generation) {
 
 } // namespace
 
-InferenceWorker::InferenceWorker(QObject* parent) : QObject(parent) {}
+InferenceWorker::InferenceWorker(QObject* parent) : AnswerBackend(parent) {}
 
 InferenceWorker::~InferenceWorker() = default;
 

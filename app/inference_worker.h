@@ -1,5 +1,6 @@
 #pragma once
 
+#include "answer_backend.h"
 #include "chat_types.h"
 #include "transcript_replay.h"
 
@@ -26,7 +27,7 @@ namespace nanovlm::app {
 // another version shown), the worker keeps the turns the session still holds as they are,
 // rewinds to the first that differs and reads the rest from the request's history: every
 // earlier picture not held encoded once, then the new question.
-class InferenceWorker : public QObject {
+class InferenceWorker : public AnswerBackend {
     Q_OBJECT
 
 public:
@@ -35,32 +36,19 @@ public:
 
     // Thread-safe (called from the GUI thread while this thread is busy): stops `request`,
     // whether running or still queued, at the next token or ViT block. What was written stays.
-    void stop(quint64 request);
+    void stop(quint64 request) override;
     // Thread-safe: stops the running request and every one queued (shutdown).
-    void stopAll();
+    void stopAll() override;
     // Thread-safe. Sleeps this long at every engine step (tile, prompt chunk, token) so that a
     // tiny test model's stages last long enough to watch or to stop in the middle of. Tests and
     // scripted demos only; 0 (the default) in normal use.
     void setStepDelay(int milliseconds) { step_delay_ms_.store(milliseconds); }
 
     // The methods below run on the worker thread.
-    void loadModel(const QString& directory, const QString& tokenizer_file);
-    void answer(const nanovlm::app::ChatRequest& request);
+    void loadModel(const QString& directory, const QString& tokenizer_file) override;
+    void answer(const nanovlm::app::ChatRequest& request) override;
     // New chat: the next question starts an empty transcript.
-    void resetConversation();
-
-signals:
-    void modelLoadProgress(double fraction, const QString& stage);
-    void modelLoaded(const nanovlm::app::ModelSummary& summary);
-    void modelFailed(const QString& message);
-
-    void progress(quint64 request, const nanovlm::app::WorkProgress& progress);
-    // New answer text since the last delta: never half a UTF-8 character, never the whole
-    // answer again.
-    void textDelta(quint64 request, const QString& text);
-    void answerFinished(const nanovlm::app::AnswerResult& result);
-    // A message for a person (engine Error text); the conversation stays usable.
-    void answerFailed(quint64 request, const QString& message);
+    void resetConversation() override;
 
 private:
     // Where the last user turn sits in the session, so it can be answered again.

@@ -11,6 +11,9 @@ Rectangle {
 
     required property ChatController controller
 
+    // A server answers (a server address is "http(s)://…#model"), not a checkpoint folder.
+    readonly property bool server: /^https?:\/\//.test(controller.modelDirectory)
+
     // Room kept at the left for a button laid over the header (ChatScreen's show-list button).
     property int leftInset: 0
 
@@ -83,8 +86,10 @@ Rectangle {
                         text: {
                             switch (header.controller.modelState) {
                             case ChatController.NoModel: return qsTr("A nanoVLM checkpoint folder")
-                            case ChatController.Loading: return qsTr("Mapping weights · %1%").arg(Math.round(header.controller.loadProgress * 100))
-                            case ChatController.Failed: return qsTr("Could not load this checkpoint")
+                            case ChatController.Loading: return header.server ? qsTr("Asking the server for its models")
+                                                                              : qsTr("Mapping weights · %1%").arg(Math.round(header.controller.loadProgress * 100))
+                            case ChatController.Failed: return header.server ? qsTr("Could not use this server")
+                                                                             : qsTr("Could not load this checkpoint")
                             default: return header.controller.modelDetails
                             }
                         }

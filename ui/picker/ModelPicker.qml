@@ -15,6 +15,7 @@ Popup {
     required property ModelCatalog catalog
 
     readonly property alias addFolderDialog: addFolderDialog
+    readonly property alias serverDialog: serverDialog
 
     signal openFolderOnceRequested()
     // A tokenizer.json for the checkpoint in `directory`, which has none of its own.
@@ -65,6 +66,13 @@ Popup {
                 width: 16
                 height: 16
                 visible: picker.catalog.scanning
+            }
+            Button {
+                objectName: "addServerButton"
+                text: qsTr("Add a server…")
+                flat: true
+                font.capitalization: Font.MixedCase
+                onClicked: serverDialog.open()
             }
             Button {
                 objectName: "addFolderButton"
@@ -119,6 +127,21 @@ Popup {
             color: Theme.textMuted
             font.pixelSize: Theme.fontBody - 1
             text: qsTr("No nanoVLM checkpoints found yet. Download one with<br><tt>huggingface-cli download lusxvr/nanoVLM-230M-8k</tt><br>or add the folder that holds yours.")
+        }
+
+        // The servers added with "Add a server…": chosen like a checkpoint.
+        Repeater {
+            model: ServerList {
+                id: serverList
+            }
+            delegate: ServerEntry {
+                Layout.fillWidth: true
+                Layout.leftMargin: 6
+                Layout.rightMargin: 6
+                current: address === picker.controller.modelDirectory
+                onChosen: address => picker.choose(address)
+                onRemoveRequested: index => serverList.remove(index)
+            }
         }
 
         Rectangle {
@@ -227,6 +250,12 @@ Popup {
                 }
             }
         }
+    }
+
+    ServerDialog {
+        id: serverDialog
+        servers: serverList
+        onAdded: address => picker.choose(address)
     }
 
     FolderChooser {
