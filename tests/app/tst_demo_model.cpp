@@ -361,7 +361,15 @@ private slots:
         QVERIFY2(wrong.isEmpty(), qPrintable("wrong answers in a chat:\n" + wrong.join('\n')));
     }
 
+    // In every weight mode `--weights` names: the example is one the reduced modes answer right.
+    void cli_answers_an_example_data() {
+        QTest::addColumn<QString>("weights");
+        for (const char* weights : {"f32", "int8", "bf16"}) {
+            QTest::newRow(weights) << weights;
+        }
+    }
     void cli_answers_an_example() {
+        QFETCH(QString, weights);
         const auto listing = read_json(kDemoModel + "/examples/examples.json");
         const auto examples =
             listing.is_object() ? listing.value("examples", nlohmann::json()) : nlohmann::json();
@@ -375,7 +383,7 @@ private slots:
                        kDemoModel + "/examples/" +
                            QString::fromStdString(example["image"].get<std::string>()),
                        "--prompt", QString::fromStdString(colour["question"].get<std::string>()),
-                       "--greedy", "--threads", "1"});
+                       "--greedy", "--threads", "1", "--weights", weights});
         QVERIFY2(process.waitForFinished(60000), "nanovlm generate did not finish in 60 s");
         QCOMPARE(process.exitCode(), 0);
         QCOMPARE(QString::fromUtf8(process.readAllStandardOutput()).trimmed(),
