@@ -125,6 +125,10 @@ int run_bench(const QStringList& args) {
         out["threads"] = *threads;
         out["weights"] = std::string(weight_format_name(*weights));
         out["matrix_kernels"] = matrix_kernels();
+        // What the weights occupy while running (Model::weight_memory_bytes), of which the int8
+        // or bf16 copies made at load.
+        out["weight_bytes"] = model->weight_memory_bytes();
+        out["quantized_bytes"] = model->quantized_bytes();
         out["tiles"] = tiles;
         out["load_ms"] = median(load);
         out["preprocess_ms"] = median(preprocess);

@@ -106,7 +106,7 @@ inline std::optional<double> real_option(const QCommandLineParser& parser, const
     return value;
 }
 
-// --weights f32|int8 (default f32); nullopt (after printing why) for any other value.
+// --weights f32|int8|bf16 (default f32); nullopt (after printing why) for any other value.
 inline std::optional<WeightFormat> weights_option(const QCommandLineParser& parser) {
     const QString name = QStringLiteral("weights");
     if (!parser.isSet(name)) {
@@ -114,7 +114,7 @@ inline std::optional<WeightFormat> weights_option(const QCommandLineParser& pars
     }
     const auto format = parse_weight_format(parser.value(name).toStdString());
     if (!format) {
-        std::fprintf(stderr, "nanovlm: --weights must be f32 or int8, got '%s'\n",
+        std::fprintf(stderr, "nanovlm: --weights must be f32, int8 or bf16, got '%s'\n",
                      printable(parser.value(name)).c_str());
     }
     return format;
@@ -123,8 +123,9 @@ inline std::optional<WeightFormat> weights_option(const QCommandLineParser& pars
 // The --weights option as generate, bench and inspect offer it.
 inline QCommandLineOption weights_option_spec() {
     return {QStringLiteral("weights"),
-            QStringLiteral("Weights: f32 (default) or int8 (quantized at load: decodes faster in "
-                           "a quarter of the memory, slightly less exact)."),
+            QStringLiteral("Weights: f32 (default), int8 (quantized at load: decodes fastest in "
+                           "a quarter of the memory, slightly less exact) or bf16 (rounded at "
+                           "load: faster in half the memory, nearly exact)."),
             QStringLiteral("FORMAT")};
 }
 

@@ -49,7 +49,7 @@ int run_inspect(const QStringList& args) {
         const int max_tiles = side_tiles * side_tiles + (side_tiles > 1 ? 1 : 0);
         const int context = std::min(4096, c.lm_max_position_embeddings);
         // The model picker's estimate (KV cache, session scratch), with the weights as loaded:
-        // int8 copies replace float ones.
+        // int8 or bf16 copies replace float ones.
         MemoryEstimate memory = estimate_memory(c, 0, 0, context, 0);
         memory.weights = model->weight_memory_bytes();
         const std::size_t estimate = memory.total();
@@ -93,6 +93,9 @@ int run_inspect(const QStringList& args) {
                     double(model->parameter_count()) / 1e6, mib(model->file_bytes()));
         if (model->weight_format() == WeightFormat::Int8) {
             std::printf("weights      int8, %.1f MiB quantized at load\n",
+                        mib(model->quantized_bytes()));
+        } else if (model->weight_format() == WeightFormat::Bf16) {
+            std::printf("weights      bf16, %.1f MiB converted at load\n",
                         mib(model->quantized_bytes()));
         } else {
             std::printf("weights      f32\n");

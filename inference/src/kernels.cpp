@@ -1,5 +1,6 @@
 #include "kernels.h"
 
+#include "bf16_kernels.h"
 #include "exp_kernels.h"
 #include "gemm_avx512.h"
 #include "int8_kernels.h"
@@ -40,8 +41,8 @@ namespace {
 // Products smaller than this many multiply-adds run on the calling thread alone.
 constexpr std::size_t kParallelMacs = 1 << 16;
 
-// Weight rows the int8 prefill dequantizes for one cblas_sgemm: wide enough for an efficient
-// product, and the dequantizing costs 1/rows of the product it feeds.
+// Weight rows the int8 and bf16 prefills widen to floats for one product: wide enough for an
+// efficient product, and the widening costs 1/rows of the product it feeds.
 constexpr int kDequantRows = 64;
 
 void add_bias(const Linear& l, int rows, float* y, int lo, int hi) {
@@ -80,6 +81,20 @@ void linear_slice_int8(const Linear& l, const float* x, int rows, float* y, int 
     add_bias(l, rows, y, lo, hi);
 }
 
+void linear_slice_bf16(const Linear& l, const float* x, int rows, float* y, int lo, int hi,
+                       float* scratch) {
+    if (rows == 1) {
+        gemv_bf16(l.bweight, l.in, x, y, lo, hi);
+    } else {
+        for (int b = lo; b < hi; b += kDequantRows) {
+            const int n = std::min(kDequantRows, hi - b);
+            widen_bf16_rows(l.bweight + std::size_t(b) * l.in, n, l.in, scratch);
+            matmul_nt(x, l.in, scratch, l.in, y + b, l.out, rows, n, l.in, 1.0f);
+        }
+    }
+    add_bias(l, rows, y, lo, hi);
+}
+
 // Splits [0, n) into `parts` slices whose bounds are multiples of 16 (whole cache lines).
 int slice_bound(int n, int part, int parts) {
     if (part >= parts) {
@@ -110,6 +125,8 @@ void linear(const Linear& l, const float* x, int rows, float* y, ThreadPool& poo
     split_rows(l.out, std::size_t(rows) * l.out * l.in, pool, [&](int lo, int hi, int thread) {
         if (l.qweight != nullptr) {
             linear_slice_int8(l, x, rows, y, lo, hi, pool.scratch(thread));
+        } else if (l.bweight != nullptr) {
+            linear_slice_bf16(l, x, rows, y, lo, hi, pool.scratch(thread));
         } else {
             linear_slice(l, x, rows, y, lo, hi);
         }

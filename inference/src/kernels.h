@@ -19,10 +19,11 @@ void use_single_threaded_blas();
 // y[rows, l.out] = x[rows, l.in] · l.weightᵀ + l.bias (nn.Linear). The output features are
 // split across the pool's threads (a GEMV per slice when rows == 1: decoding). A Linear with an
 // int8 copy (qweight) runs int8_kernels.h: its GEMV, or for rows > 1 blocks of rows dequantized
-// into the pool's scratch, which must hold linear_scratch_floats(l.in) floats per thread.
+// into the pool's scratch, which must hold linear_scratch_floats(l.in) floats per thread. One
+// with a bf16 copy (bweight) runs bf16_kernels.h the same way.
 void linear(const Linear& l, const float* x, int rows, float* y, ThreadPool& pool);
 
-// Pool scratch per thread that int8 layers of `max_in` inputs need (0 for none).
+// Pool scratch per thread that int8 or bf16 layers of `max_in` inputs need (0 for none).
 std::size_t linear_scratch_floats(int max_in);
 
 // C[m, n] = alpha · A[m, k] · B[n, k]ᵀ with leading dimensions (row strides) lda, ldb, ldc;

@@ -58,6 +58,9 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
     if (options.weights == WeightFormat::Int8) {
         report(0.2f, "quantizing the weights to int8");
         impl->store->quantize_int8(std::max(1, int(std::thread::hardware_concurrency())));
+    } else if (options.weights == WeightFormat::Bf16) {
+        report(0.2f, "converting the weights to bf16");
+        impl->store->convert_bf16(std::max(1, int(std::thread::hardware_concurrency())));
     }
     impl->store->check_unchanged();
     report(0.8f, "loading the tokenizer");
@@ -127,7 +130,15 @@ std::size_t Model::weight_memory_bytes() const {
 }
 
 std::string_view weight_format_name(WeightFormat format) {
-    return format == WeightFormat::Int8 ? "int8" : "f32";
+    switch (format) {
+    case WeightFormat::Int8:
+        return "int8";
+    case WeightFormat::Bf16:
+        return "bf16";
+    case WeightFormat::F32:
+        break;
+    }
+    return "f32";
 }
 
 std::optional<WeightFormat> parse_weight_format(std::string_view name) {
@@ -136,6 +147,9 @@ std::optional<WeightFormat> parse_weight_format(std::string_view name) {
     }
     if (name == "int8") {
         return WeightFormat::Int8;
+    }
+    if (name == "bf16") {
+        return WeightFormat::Bf16;
     }
     return std::nullopt;
 }

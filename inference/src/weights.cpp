@@ -33,13 +33,6 @@ float half_to_float(std::uint16_t h) {
     return f;
 }
 
-float bf16_to_float(std::uint16_t b) {
-    const std::uint32_t bits = std::uint32_t(b) << 16;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-}
-
 } // namespace
 
 std::vector<TensorSpec> tensor_table(const ModelConfig& c) {
@@ -130,16 +123,40 @@ WeightStore::WeightStore(const std::string& safetensors_path, const ModelConfig&
     bind(config);
 }
 
-void WeightStore::quantize_int8(int threads) {
-    const std::vector<Linear*> layers = int8_layers(weights_);
+void WeightStore::count_unused_map_bytes(const std::vector<Linear*>& layers) {
     for (const Linear* l : layers) {
         if (file_.contains(l->weight)) {
             unused_map_bytes_ += std::size_t(l->out) * l->in * sizeof(float);
         }
     }
+}
+
+void WeightStore::quantize_int8(int threads) {
+    const std::vector<Linear*> layers = int8_layers(weights_);
+    count_unused_map_bytes(layers);
     quantized_.emplace(layers, threads, [this](const float* source, std::size_t count, float* dst) {
         file_.copy(source, count * sizeof(float), dst);
     });
+}
+
+void WeightStore::convert_bf16(int threads) {
+    const std::vector<Linear*> layers = int8_layers(weights_);
+    count_unused_map_bytes(layers);
+    bf16_.emplace(layers, threads, [this](const float* source, std::size_t count, float* dst) {
+        file_.copy(source, count * sizeof(float), dst);
+    });
+}
+
+WeightFormat WeightStore::format() const {
+    return quantized_ ? WeightFormat::Int8 : bf16_ ? WeightFormat::Bf16 : WeightFormat::F32;
+}
+
+std::size_t WeightStore::quantized_bytes() const {
+    return quantized_ ? quantized_->bytes() : bf16_ ? bf16_->bytes() : 0;
+}
+
+int WeightStore::max_quantized_in() const {
+    return quantized_ ? quantized_->max_in() : bf16_ ? bf16_->max_in() : 0;
 }
 
 std::size_t WeightStore::converted_bytes() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bf16.h"
 #include "mapped_file.h"
 #include "nanovlm/model.h"
 #include "quantized.h"
@@ -37,7 +38,8 @@ void check_tensors(const SafetensorsHeader& header, const ModelConfig& config,
 std::size_t count_parameters(const SafetensorsHeader& header);
 
 // y = x · weightᵀ (+ bias): a PyTorch nn.Linear, weight [out, in] row-major. Under
-// `--weights int8` the kernels read the int8 copy instead (quantized.h) and weight is null.
+// `--weights int8` the kernels read the int8 copy instead (quantized.h), under `--weights bf16`
+// the bf16 copy (bf16.h), and weight is null.
 struct Linear {
     const float* weight = nullptr; // [out, in]
     const float* bias = nullptr;   // [out] or null
@@ -45,6 +47,7 @@ struct Linear {
     int in = 0;
     const std::int8_t* qweight = nullptr; // [out, in] int8 copy, or null
     const float* scales = nullptr; // [out]: row o of the weight is qweight[o, :] · scales[o]
+    const std::uint16_t* bweight = nullptr; // [out, in] bf16 copy, or null
 };
 
 struct LayerNormWeights {
@@ -105,21 +108,24 @@ public:
     // across `threads` threads. Their float32 tensors are read from the file, not through the
     // map, so they never become resident. Called once, at load.
     void quantize_int8(int threads);
+    // --weights bf16: the same layers replaced by owned bf16 copies, the same way.
+    void convert_bf16(int threads);
 
     const Weights& weights() const { return weights_; }
     // Throws Error when the mapped checkpoint was truncated or rewritten since loading.
     void check_unchanged() const { file_.check_unchanged(); }
     bool weights_changed() const { return file_.changed(); }
     const SafetensorsHeader& header() const { return header_; }
-    WeightFormat format() const { return quantized_ ? WeightFormat::Int8 : WeightFormat::F32; }
+    WeightFormat format() const;
     std::size_t file_bytes() const { return file_.size(); }
     std::size_t converted_bytes() const;
-    std::size_t quantized_bytes() const { return quantized_ ? quantized_->bytes() : 0; }
-    // Bytes of the map that only quantized layers used: never resident while running, but for
+    // The int8 copies and their scales, or the bf16 copies (0 under f32).
+    std::size_t quantized_bytes() const;
+    // Bytes of the map that only int8 or bf16 layers used: never resident while running, but for
     // the rows of the tied head that embedding lookups read.
     std::size_t unused_map_bytes() const { return unused_map_bytes_; }
-    // The widest quantized row (0 without int8): the prefill dequantizes blocks of such rows.
-    int max_quantized_in() const { return quantized_ ? quantized_->max_in() : 0; }
+    // The widest int8 or bf16 row (0 under f32): the prefill widens blocks of such rows.
+    int max_quantized_in() const;
 
 private:
     const float* tensor(const std::string& name, const std::string& alias = {});
@@ -131,7 +137,10 @@ private:
     std::size_t converted_floats_ = 0;
     std::vector<float> computed_inv_freq_;
     Weights weights_;
+    void count_unused_map_bytes(const std::vector<Linear*>& layers);
+
     std::optional<QuantizedLayers> quantized_;
+    std::optional<Bf16Layers> bf16_;
     std::size_t unused_map_bytes_ = 0;
 };
 

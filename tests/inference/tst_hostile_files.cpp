@@ -1,8 +1,8 @@
 // Files a hostile or unlucky user can put where the engine reads: JSON nested 100,000 deep,
 // FIFOs and devices in place of config.json, refs/main, model.safetensors or tokenizer.json, a
 // checkpoint truncated or rewritten while it is mapped, safetensors whose header length is a few
-// bytes off, config.json fields that only a question would trip over, NaN weights under int8,
-// and a prompt that cannot fit the context. Each ends in a nanovlm::Error that names the file
+// bytes off, config.json fields that only a question would trip over, NaN weights under int8 and
+// bf16, and a prompt that cannot fit the context. Each ends in a nanovlm::Error that names the file
 // and the problem, promptly: never a crash, a hang, or gigabytes read.
 
 #include "../hub_cache_fixture.h"
@@ -265,19 +265,20 @@ private slots:
     // --- the checkpoint changing under a loaded model ---
 
     void truncated_while_mapped_is_an_error_not_sigbus_data() {
-        QTest::addColumn<bool>("int8");
+        QTest::addColumn<QString>("mode");
         QTest::addColumn<bool>("truncate");
-        QTest::newRow("f32, truncated") << false << true;
-        QTest::newRow("int8, truncated") << true << true;
-        QTest::newRow("f32, rewritten in place") << false << false;
+        QTest::newRow("f32, truncated") << "f32" << true;
+        QTest::newRow("int8, truncated") << "int8" << true;
+        QTest::newRow("bf16, truncated") << "bf16" << true;
+        QTest::newRow("f32, rewritten in place") << "f32" << false;
     }
     void truncated_while_mapped_is_an_error_not_sigbus() {
-        QFETCH(bool, int8);
+        QFETCH(QString, mode);
         QFETCH(bool, truncate);
         QTemporaryDir dir;
         QVERIFY(copy_checkpoint(dir.path()));
         nanovlm::LoadOptions options;
-        options.weights = int8 ? nanovlm::WeightFormat::Int8 : nanovlm::WeightFormat::F32;
+        options.weights = *nanovlm::parse_weight_format(mode.toStdString());
         const auto model = nanovlm::Model::load(dir.path().toStdString(), options);
         nanovlm::Session session(model);
         const std::vector<TokenId> ids = case_ids();
@@ -445,17 +446,19 @@ private slots:
         QVERIFY2(error.contains("config.json") && error.contains(needle), qPrintable(error));
     }
 
-    // --- int8 of NaN and Inf weights ---
+    // --- int8 and bf16 of NaN and Inf weights ---
 
-    void non_finite_weights_fail_alike_in_f32_and_int8_data() {
-        QTest::addColumn<bool>("int8");
+    void non_finite_weights_fail_alike_in_every_weight_mode_data() {
+        QTest::addColumn<QString>("mode");
         QTest::addColumn<float>("value");
-        QTest::newRow("f32, NaN") << false << std::numeric_limits<float>::quiet_NaN();
-        QTest::newRow("int8, NaN") << true << std::numeric_limits<float>::quiet_NaN();
-        QTest::newRow("int8, Inf") << true << std::numeric_limits<float>::infinity();
+        QTest::newRow("f32, NaN") << "f32" << std::numeric_limits<float>::quiet_NaN();
+        QTest::newRow("int8, NaN") << "int8" << std::numeric_limits<float>::quiet_NaN();
+        QTest::newRow("int8, Inf") << "int8" << std::numeric_limits<float>::infinity();
+        QTest::newRow("bf16, NaN") << "bf16" << std::numeric_limits<float>::quiet_NaN();
+        QTest::newRow("bf16, Inf") << "bf16" << std::numeric_limits<float>::infinity();
     }
-    void non_finite_weights_fail_alike_in_f32_and_int8() {
-        QFETCH(bool, int8);
+    void non_finite_weights_fail_alike_in_every_weight_mode() {
+        QFETCH(QString, mode);
         QFETCH(float, value);
         QTemporaryDir dir;
         QVERIFY(copy_checkpoint(dir.path()));
@@ -470,7 +473,7 @@ private slots:
         QFile::remove(dir.filePath("model.safetensors"));
         QVERIFY(hub_fixture::write(dir.filePath("model.safetensors"), bytes));
         nanovlm::LoadOptions options;
-        options.weights = int8 ? nanovlm::WeightFormat::Int8 : nanovlm::WeightFormat::F32;
+        options.weights = *nanovlm::parse_weight_format(mode.toStdString());
         const auto model = nanovlm::Model::load(dir.path().toStdString(), options);
         nanovlm::Session session(model);
         nanovlm::GenerationOptions generation;

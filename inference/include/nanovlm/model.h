@@ -16,11 +16,12 @@ namespace nanovlm {
 enum class WeightFormat {
     F32,  // float32 as in the checkpoint (mapped, used in place)
     Int8, // per-row symmetric int8 made at load: a quarter of the bytes to read per token
+    Bf16, // bfloat16 copies made at load (rounded to nearest even): half the bytes per token
 };
 
-// "f32" or "int8".
+// "f32", "int8" or "bf16".
 std::string_view weight_format_name(WeightFormat format);
-// The format named "f32" or "int8"; nullopt for anything else.
+// The format named "f32", "int8" or "bf16"; nullopt for anything else.
 std::optional<WeightFormat> parse_weight_format(std::string_view name);
 
 struct LoadOptions {
@@ -60,10 +61,11 @@ public:
     // Weights converted to float32 at load (F16/BF16 checkpoints): resident beyond the map.
     std::size_t converted_bytes() const;
     WeightFormat weight_format() const;
-    // The int8 copies and their scales made at load under WeightFormat::Int8, else 0.
+    // The int8 copies and their scales made at load under WeightFormat::Int8, the bf16 copies
+    // under WeightFormat::Bf16, else 0.
     std::size_t quantized_bytes() const;
     // Memory the weights occupy while running: the mapped file, less the float32 layers that
-    // int8 copies replaced, plus the converted and quantized copies.
+    // int8 or bf16 copies replaced, plus the converted and quantized copies.
     std::size_t weight_memory_bytes() const;
 
     struct Impl;
