@@ -5,9 +5,8 @@
 // the widened weights; the bf16 model against the float32 model on every parity fixture (last
 // logits' cosine, greedy ids); and decoding with bf16 weights allocating nothing.
 
-#include "../logit_cosine.h"
-#include "parity_fixtures.h"
 #include "random_values.h"
+#include "reduced_weights_checks.h"
 
 #include "bf16.h"
 #include "bf16_kernels.h"
@@ -36,39 +35,6 @@
 #include <new>
 #include <random>
 #include <vector>
-
-// Counting replacements of the two allocating forms of operator new (as tst_int8 does).
-namespace {
-std::atomic<long> g_allocations{0};
-} // namespace
-
-void* operator new(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t size, std::align_val_t alignment) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    const std::size_t a = std::size_t(alignment);
-    if (void* p = std::aligned_alloc(a, (std::max<std::size_t>(size, 1) + a - 1) / a * a)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-    std::free(p);
-}
 
 namespace {
 
@@ -160,33 +126,6 @@ QString check_product(const char* what, const float* got, const Reference& ref, 
         }
     }
     return {};
-}
-
-// A copy of bf16 weights whose converted layers point at float32 widened copies instead.
-struct Widened {
-    std::vector<std::vector<float>> buffers;
-    nanovlm::Weights weights;
-};
-
-Widened widened(const nanovlm::Weights& bf16) {
-    Widened d{{}, bf16};
-    for (nanovlm::Linear* l : nanovlm::int8_layers(d.weights)) {
-        auto& values = d.buffers.emplace_back(std::size_t(l->out) * l->in);
-        nanovlm::kernels::widen_bf16_rows(l->bweight, l->out, l->in, values.data());
-        l->weight = values.data();
-        l->bweight = nullptr;
-    }
-    return d;
-}
-
-std::shared_ptr<const nanovlm::Model> load(const nlohmann::json& c, nanovlm::WeightFormat format) {
-    nanovlm::LoadOptions options;
-    options.weights = format;
-    return nanovlm::Model::load(parity::path(c["ckpt"].get<std::string>()).toStdString(), options);
-}
-
-std::size_t argmax(std::span<const float> v) {
-    return std::size_t(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
 } // namespace
@@ -360,53 +299,16 @@ private slots:
     // path gives on the widened weights, in prefill and decoding. So any difference from float32
     // below is the rounding alone.
     void bf16_paths_equal_f32_on_widened_weights() {
-        const auto c = parity::cases()[0];
-        const auto model = load(c, nanovlm::WeightFormat::Bf16);
-        const nanovlm::ModelConfig& config = model->config();
-        const nanovlm::WeightStore& store = *model->impl().store;
+        const auto model = reduced::load(parity::cases()[0], nanovlm::WeightFormat::Bf16);
         for (nanovlm::Linear* l :
-             nanovlm::int8_layers(const_cast<nanovlm::Weights&>(store.weights()))) {
+             nanovlm::int8_layers(const_cast<nanovlm::Weights&>(model->impl().store->weights()))) {
             QVERIFY(l->weight == nullptr && l->bweight != nullptr);
         }
-        const Widened reference = widened(store.weights());
-        nanovlm::ThreadPool pool(3);
-        pool.reserve_scratch(nanovlm::kernels::linear_scratch_floats(store.max_quantized_in()));
-
-        const auto image = parity::dumped_pixels(c, config);
-        const std::size_t vit_size = std::size_t(config.vit_num_patches()) * config.vit_hidden_dim;
-        std::vector<float> vit_bf16(vit_size), vit_f32(vit_size);
-        nanovlm::VisionEncoder(config, store.weights().vision)
-            .encode(image.tile(0), vit_bf16.data(), pool, nullptr);
-        nanovlm::VisionEncoder(config, reference.weights.vision)
-            .encode(image.tile(0), vit_f32.data(), pool, nullptr);
-        double error = parity::max_relative_error(vit_bf16.data(), vit_f32.data(), vit_size);
-        QVERIFY2(error <= 1e-5, qPrintable(QString("ViT outputs differ by %1").arg(error)));
-
-        const auto ids = c["ids"].get<std::vector<nanovlm::TokenId>>();
-        const int h = config.lm_hidden_dim, count = int(ids.size());
-        nanovlm::LanguageModel lm_bf16(config, store.weights().language, 2 * count, count, 3);
-        nanovlm::LanguageModel lm_f32(config, reference.weights.language, 2 * count, count, 3);
-        std::vector<float> rows(std::size_t(count) * h);
-        for (int t = 0; t < count; ++t) {
-            lm_f32.embed(ids[std::size_t(t)], rows.data() + std::size_t(t) * h);
-        }
-        std::vector<float> logits_bf16(std::size_t(config.lm_vocab_size)),
-            logits_f32(logits_bf16.size());
-        lm_bf16.forward(rows.data(), count, 0, logits_bf16.data(), pool);
-        lm_f32.forward(rows.data(), count, 0, logits_f32.data(), pool);
-        error =
-            parity::max_relative_error(logits_bf16.data(), logits_f32.data(), logits_f32.size());
-        QVERIFY2(error <= 1e-5, qPrintable(QString("prefill logits differ by %1").arg(error)));
-        for (int step = 0; step < 8; ++step) {
-            lm_f32.embed(ids[std::size_t(step)], rows.data());
-            lm_bf16.forward(rows.data(), 1, count + step, logits_bf16.data(), pool);
-            lm_f32.forward(rows.data(), 1, count + step, logits_f32.data(), pool);
-            error = parity::max_relative_error(logits_bf16.data(), logits_f32.data(),
-                                               logits_f32.size());
-            QVERIFY2(
-                error <= 1e-5,
-                qPrintable(QString("decoding step %1: logits differ by %2").arg(step).arg(error)));
-        }
+        const QString problem = reduced::paths_equal_f32_on_same_values(
+            nanovlm::WeightFormat::Bf16, [](const nanovlm::Linear& l, float* out) {
+                nanovlm::kernels::widen_bf16_rows(l.bweight, l.out, l.in, out);
+            });
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
     // bf16 against float32 on every fixture: the last logits keep cosine ≥ kMinCosine, and the
@@ -422,8 +324,8 @@ private slots:
     void matches_f32_on_fixtures() {
         QFETCH(int, index);
         const auto c = parity::cases()[std::size_t(index)];
-        const auto f32 = load(c, nanovlm::WeightFormat::F32);
-        const auto bf16 = load(c, nanovlm::WeightFormat::Bf16);
+        const auto f32 = reduced::load(c, nanovlm::WeightFormat::F32);
+        const auto bf16 = reduced::load(c, nanovlm::WeightFormat::Bf16);
         QCOMPARE(bf16->weight_format(), nanovlm::WeightFormat::Bf16);
         QVERIFY(bf16->quantized_bytes() > 0);
         QVERIFY(bf16->weight_memory_bytes() < f32->weight_memory_bytes());
@@ -431,31 +333,10 @@ private slots:
         const auto ids = c["ids"].get<std::vector<nanovlm::TokenId>>();
 
         constexpr int kSteps = 64;
-        nanovlm::Session session_f32(f32), session_bf16(bf16);
-        for (nanovlm::Session* s : {&session_f32, &session_bf16}) {
-            const auto embedding = s->encode_image(image);
-            QVERIFY(embedding.has_value());
-            QVERIFY(s->append(ids, {&*embedding, 1}));
-        }
-        const double cos = nanovlm::test::cosine(session_f32.logits(), session_bf16.logits());
-        int same = 0;
-        double worst_flip = 0.0;
-        for (int step = 0; step < kSteps; ++step) {
-            const auto a = session_f32.logits(), b = session_bf16.logits();
-            const std::size_t pick_f32 = argmax(a), pick_bf16 = argmax(b);
-            if (pick_f32 == pick_bf16) {
-                ++same;
-            } else {
-                double squares = 0.0;
-                for (std::size_t i = 0; i < a.size(); ++i) {
-                    squares += (double(b[i]) - a[i]) * (double(b[i]) - a[i]);
-                }
-                const double noise = std::sqrt(squares / double(a.size()));
-                worst_flip = std::max(worst_flip, (a[pick_f32] - a[pick_bf16]) / noise);
-            }
-            session_f32.append_token(nanovlm::TokenId(pick_f32));
-            session_bf16.append_token(nanovlm::TokenId(pick_f32));
-        }
+        const reduced::Agreement forced = reduced::teacher_forced(f32, bf16, image, ids, kSteps);
+        QCOMPARE(forced.steps, kSteps);
+        const double cos = forced.cosine, worst_flip = forced.worst_flip;
+        const int same = forced.same;
         qInfo("%s: last-logits cosine %.7f; greedy ids agree teacher-forced on %d of %d "
               "(largest lead lost: %.2f x the rms change)",
               c["name"].get<std::string>().c_str(), cos, same, kSteps, worst_flip);
@@ -470,26 +351,9 @@ private slots:
     // Decoding with bf16 weights allocates nothing: the prefill scratch is sized when the
     // session is built and the GEMV needs none.
     void bf16_decoding_allocates_nothing() {
-        const auto c = parity::cases()[0];
-        const auto model = load(c, nanovlm::WeightFormat::Bf16);
-        nanovlm::SessionOptions session_options;
-        session_options.threads = 2;
-        nanovlm::Session session(model, session_options);
-        const long at_start = g_allocations.load();
-        const auto image = session.encode_image(parity::dumped_pixels(c, model->config()));
-        QVERIFY(image.has_value());
-        QVERIFY2(g_allocations.load() > at_start, "the operator new hook is not in effect");
-        QVERIFY(session.append(c["ids"].get<std::vector<nanovlm::TokenId>>(), {&*image, 1}));
-        nanovlm::SamplingParams params;
-        params.greedy = true;
-        nanovlm::Sampler sampler(params, session.logits().size());
-
         constexpr int kSteps = 32;
-        const long before = g_allocations.load();
-        for (int step = 0; step < kSteps; ++step) {
-            session.append_token(sampler.sample(session.logits()));
-        }
-        const long allocations = g_allocations.load() - before;
+        const long allocations = reduced::decoding_allocations(nanovlm::WeightFormat::Bf16, kSteps);
+        QVERIFY2(allocations >= 0, "the operator new hook is not in effect");
         QVERIFY2(
             allocations == 0,
             qPrintable(

@@ -5,9 +5,8 @@
 // the float32 model on every parity fixture (last logits' cosine, greedy ids); and decoding with
 // int8 weights allocating nothing.
 
-#include "../logit_cosine.h"
-#include "parity_fixtures.h"
 #include "random_values.h"
+#include "reduced_weights_checks.h"
 
 #include "int8_kernels.h"
 #include "kernels.h"
@@ -32,40 +31,6 @@
 #include <new>
 #include <random>
 #include <vector>
-
-// Counting replacements of the two allocating forms of operator new; the array, nothrow and
-// sized forms of libstdc++ all call these, and its deletes free what malloc/aligned_alloc give.
-namespace {
-std::atomic<long> g_allocations{0};
-} // namespace
-
-void* operator new(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t size, std::align_val_t alignment) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    const std::size_t a = std::size_t(alignment);
-    if (void* p = std::aligned_alloc(a, (std::max<std::size_t>(size, 1) + a - 1) / a * a)) {
-        return p;
-    }
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-    std::free(p);
-}
 
 namespace {
 
@@ -141,30 +106,6 @@ QString dot_message(const char* what, double error) {
         .arg(what)
         .arg(error)
         .arg(kDotTolerance);
-}
-
-// A copy of int8 weights whose quantized layers point at float32 dequantized copies instead.
-struct Dequantized {
-    std::vector<std::vector<float>> buffers;
-    nanovlm::Weights weights;
-};
-
-Dequantized dequantized(const nanovlm::Weights& int8) {
-    Dequantized d{{}, int8};
-    for (nanovlm::Linear* l : nanovlm::int8_layers(d.weights)) {
-        auto& values = d.buffers.emplace_back(std::size_t(l->out) * l->in);
-        nanovlm::kernels::dequantize_rows(l->qweight, l->scales, l->out, l->in, values.data());
-        l->weight = values.data();
-        l->qweight = nullptr;
-        l->scales = nullptr;
-    }
-    return d;
-}
-
-std::shared_ptr<const nanovlm::Model> load(const nlohmann::json& c, nanovlm::WeightFormat format) {
-    nanovlm::LoadOptions options;
-    options.weights = format;
-    return nanovlm::Model::load(parity::path(c["ckpt"].get<std::string>()).toStdString(), options);
 }
 
 } // namespace
@@ -319,49 +260,11 @@ private slots:
     // path gives on the dequantized weights, to float32 rounding, in prefill (dequantize + sgemm)
     // and decoding (the int8 GEMV). So any difference from float32 below is quantization alone.
     void int8_paths_equal_f32_on_dequantized_weights() {
-        const auto c = parity::cases()[0];
-        const auto model = load(c, nanovlm::WeightFormat::Int8);
-        const nanovlm::ModelConfig& config = model->config();
-        const nanovlm::WeightStore& store = *model->impl().store;
-        const Dequantized reference = dequantized(store.weights());
-        nanovlm::ThreadPool pool(3);
-        pool.reserve_scratch(nanovlm::kernels::linear_scratch_floats(store.max_quantized_in()));
-
-        const auto image = parity::dumped_pixels(c, config);
-        const std::size_t vit_size = std::size_t(config.vit_num_patches()) * config.vit_hidden_dim;
-        std::vector<float> vit_int8(vit_size), vit_f32(vit_size);
-        nanovlm::VisionEncoder(config, store.weights().vision)
-            .encode(image.tile(0), vit_int8.data(), pool, nullptr);
-        nanovlm::VisionEncoder(config, reference.weights.vision)
-            .encode(image.tile(0), vit_f32.data(), pool, nullptr);
-        double error = parity::max_relative_error(vit_int8.data(), vit_f32.data(), vit_size);
-        QVERIFY2(error <= 1e-5, qPrintable(QString("ViT outputs differ by %1").arg(error)));
-
-        const auto ids = c["ids"].get<std::vector<nanovlm::TokenId>>();
-        const int h = config.lm_hidden_dim, count = int(ids.size());
-        nanovlm::LanguageModel lm_int8(config, store.weights().language, 2 * count, count, 3);
-        nanovlm::LanguageModel lm_f32(config, reference.weights.language, 2 * count, count, 3);
-        std::vector<float> rows(std::size_t(count) * h);
-        for (int t = 0; t < count; ++t) {
-            lm_f32.embed(ids[std::size_t(t)], rows.data() + std::size_t(t) * h);
-        }
-        std::vector<float> logits_int8(std::size_t(config.lm_vocab_size)),
-            logits_f32(logits_int8.size());
-        lm_int8.forward(rows.data(), count, 0, logits_int8.data(), pool);
-        lm_f32.forward(rows.data(), count, 0, logits_f32.data(), pool);
-        error =
-            parity::max_relative_error(logits_int8.data(), logits_f32.data(), logits_f32.size());
-        QVERIFY2(error <= 1e-5, qPrintable(QString("prefill logits differ by %1").arg(error)));
-        for (int step = 0; step < 8; ++step) {
-            lm_f32.embed(ids[std::size_t(step)], rows.data());
-            lm_int8.forward(rows.data(), 1, count + step, logits_int8.data(), pool);
-            lm_f32.forward(rows.data(), 1, count + step, logits_f32.data(), pool);
-            error = parity::max_relative_error(logits_int8.data(), logits_f32.data(),
-                                               logits_f32.size());
-            QVERIFY2(
-                error <= 1e-5,
-                qPrintable(QString("decoding step %1: logits differ by %2").arg(step).arg(error)));
-        }
+        const QString problem = reduced::paths_equal_f32_on_same_values(
+            nanovlm::WeightFormat::Int8, [](const nanovlm::Linear& l, float* out) {
+                nanovlm::kernels::dequantize_rows(l.qweight, l.scales, l.out, l.in, out);
+            });
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
     // Issue 4's bounds for int8 against float32 on every fixture: the last logits keep cosine
@@ -378,8 +281,8 @@ private slots:
     void matches_f32_on_fixtures() {
         QFETCH(int, index);
         const auto c = parity::cases()[std::size_t(index)];
-        const auto f32 = load(c, nanovlm::WeightFormat::F32);
-        const auto int8 = load(c, nanovlm::WeightFormat::Int8);
+        const auto f32 = reduced::load(c, nanovlm::WeightFormat::F32);
+        const auto int8 = reduced::load(c, nanovlm::WeightFormat::Int8);
         QCOMPARE(int8->weight_format(), nanovlm::WeightFormat::Int8);
         QVERIFY(int8->quantized_bytes() > 0);
         QCOMPARE(f32->quantized_bytes(), std::size_t(0));
@@ -403,33 +306,10 @@ private slots:
         }
 
         // Teacher-forced: both sessions read float32's greedy id after each step.
-        constexpr int kSteps = 64;
-        nanovlm::Session session_f32(f32), session_int8(int8);
-        for (nanovlm::Session* s : {&session_f32, &session_int8}) {
-            const auto embedding = s->encode_image(image);
-            QVERIFY(embedding.has_value());
-            QVERIFY(s->append(ids, {&*embedding, 1}));
-        }
-        const double cos = nanovlm::test::cosine(session_f32.logits(), session_int8.logits());
-        int forced_same = 0;
-        double worst_flip = 0.0; // float32's lead over int8's choice, in rms changes of the logits
-        for (int step = 0; step < kSteps; ++step) {
-            const auto a = session_f32.logits(), b = session_int8.logits();
-            const auto pick_f32 = std::max_element(a.begin(), a.end()) - a.begin();
-            const auto pick_int8 = std::max_element(b.begin(), b.end()) - b.begin();
-            if (pick_f32 == pick_int8) {
-                ++forced_same;
-            } else {
-                double squares = 0.0;
-                for (std::size_t i = 0; i < a.size(); ++i) {
-                    squares += (double(b[i]) - a[i]) * (double(b[i]) - a[i]);
-                }
-                const double noise = std::sqrt(squares / double(a.size()));
-                worst_flip = std::max(worst_flip, (a[pick_f32] - a[pick_int8]) / noise);
-            }
-            session_f32.append_token(nanovlm::TokenId(pick_f32));
-            session_int8.append_token(nanovlm::TokenId(pick_f32));
-        }
+        const reduced::Agreement forced = reduced::teacher_forced(f32, int8, image, ids, 64);
+        QCOMPARE(forced.steps, 64);
+        const double cos = forced.cosine, worst_flip = forced.worst_flip;
+        const int forced_same = forced.same, kSteps = forced.steps;
 
         qInfo("%s: last-logits cosine %.6f; greedy ids agree teacher-forced on %d of %d (%.1f%%; "
               "largest lead lost: %.2f x the rms change), free-running on %zu of %zu (%.1f%%)",
@@ -447,28 +327,9 @@ private slots:
     // Decoding with int8 weights allocates nothing either: the prefill scratch is sized when the
     // session is built and the GEMV needs none.
     void int8_decoding_allocates_nothing() {
-        const auto c = parity::cases()[0];
-        const auto model = load(c, nanovlm::WeightFormat::Int8);
-        nanovlm::SessionOptions session_options;
-        session_options.threads = 2;
-        nanovlm::Session session(model, session_options);
-        const long at_start = g_allocations.load();
-        const auto image = session.encode_image(parity::dumped_pixels(c, model->config()));
-        QVERIFY(image.has_value());
-        QVERIFY2(g_allocations.load() > at_start,
-                 "encode_image returned a new vector without a counted allocation: the "
-                 "operator new hook is not in effect");
-        QVERIFY(session.append(c["ids"].get<std::vector<nanovlm::TokenId>>(), {&*image, 1}));
-        nanovlm::SamplingParams params;
-        params.greedy = true;
-        nanovlm::Sampler sampler(params, session.logits().size());
-
         constexpr int kSteps = 32;
-        const long before = g_allocations.load();
-        for (int step = 0; step < kSteps; ++step) {
-            session.append_token(sampler.sample(session.logits()));
-        }
-        const long allocations = g_allocations.load() - before;
+        const long allocations = reduced::decoding_allocations(nanovlm::WeightFormat::Int8, kSteps);
+        QVERIFY2(allocations >= 0, "the operator new hook is not in effect");
         QVERIFY2(
             allocations == 0,
             qPrintable(

@@ -3,10 +3,9 @@
 
 #include "../hub_cache_fixture.h"
 #include "local_only_network.h"
+#include "qml_test_app.h"
 
 #include <QQmlEngine>
-#include <QQuickStyle>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QtQml/qqmlextensionplugin.h> // Q_IMPORT_QML_PLUGIN
 #include <QtQuickTest>
@@ -19,11 +18,7 @@ class Setup : public QObject {
 
 public slots:
     void applicationAvailable() {
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_.path());
-        QCoreApplication::setOrganizationName("nanovlm-tests");
-        QCoreApplication::setApplicationName("tst_qml");
-        QQuickStyle::setStyle("Material"); // as nanovlm-chat runs
+        use_test_application(settings_.path(), "tst_qml");
 
         // One good checkpoint with its tokenizer, one broken: what tst_picker.qml expects.
         using namespace hub_fixture;

@@ -3,11 +3,10 @@
 // with an empty Hugging Face cache and throwaway settings.
 
 #include "../hub_stand_in_process.h"
+#include "qml_test_app.h"
 
 #include <QQmlContext>
 #include <QQmlEngine>
-#include <QQuickStyle>
-#include <QSettings>
 #include <QTemporaryDir>
 #include <QtQml/qqmlextensionplugin.h> // Q_IMPORT_QML_PLUGIN
 #include <QtQuickTest>
@@ -22,11 +21,7 @@ class Setup : public QObject {
 
 public slots:
     void applicationAvailable() {
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_.path());
-        QCoreApplication::setOrganizationName("nanovlm-tests");
-        QCoreApplication::setApplicationName("tst_qml_download");
-        QQuickStyle::setStyle("Material");
+        use_test_application(settings_.path(), "tst_qml_download");
         hub_ = std::make_unique<nanovlm::test::HubStandIn>(QStringList{"--rate", "400000"});
         if (!hub_->running()) {
             qFatal("tst_qml_download: the Hub stand-in did not start");

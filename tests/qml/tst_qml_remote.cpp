@@ -3,13 +3,12 @@
 // The expected answer is the local engine's greedy one (`nanovlm generate --greedy`).
 
 #include "../app/serve_process.h"
+#include "qml_test_app.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QQmlContext>
 #include <QQmlEngine>
-#include <QQuickStyle>
-#include <QSettings>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QUrl>
@@ -46,14 +45,10 @@ class Setup : public QObject {
 
 public slots:
     void applicationAvailable() {
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settings_.path());
+        use_test_application(settings_.path(), "tst_qml_remote");
         qputenv("XDG_DATA_HOME", data_.path().toUtf8());
         qputenv("HF_HUB_CACHE",
                 data_.filePath("hub").toUtf8()); // the picker lists none of the user's
-        QCoreApplication::setOrganizationName("nanovlm-tests");
-        QCoreApplication::setApplicationName("tst_qml_remote");
-        QQuickStyle::setStyle("Material");
         serve_ = std::make_unique<nanovlm::test::ServeProcess>(kDemo);
         if (!serve_->running()) {
             qFatal("tst_qml_remote: nanovlm serve did not start: %s", qPrintable(serve_->output()));
