@@ -112,7 +112,7 @@ int run_models(const QStringList& args) {
                                      : printable(folders.join(QStringLiteral(", "))).c_str());
     if (result.checkpoints.empty()) {
         std::printf("\nNo nanoVLM checkpoints found. Download one with\n"
-                    "  huggingface-cli download lusxvr/nanoVLM-230M-8k\n");
+                    "  nanovlm download lusxvr/nanoVLM-230M-8k\n");
         return 0;
     }
     for (const CheckpointInfo& c : result.checkpoints) {

@@ -123,10 +123,9 @@ Popup {
             Layout.margins: 14
             visible: picker.catalog.count === 0 && !picker.catalog.scanning
             wrapMode: Text.Wrap
-            textFormat: Text.StyledText
             color: Theme.textMuted
             font.pixelSize: Theme.fontBody - 1
-            text: qsTr("No nanoVLM checkpoints found yet. Download one with<br><tt>huggingface-cli download lusxvr/nanoVLM-230M-8k</tt><br>or add the folder that holds yours.")
+            text: qsTr("No nanoVLM checkpoints found yet. Download one below, or add the folder that holds yours.")
         }
 
         // The servers added with "Add a server…": chosen like a checkpoint.
