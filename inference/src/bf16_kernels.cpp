@@ -1,5 +1,6 @@
 #include "bf16_kernels.h"
 
+#include "avx512_sum.h"
 #include "gemm_avx512.h"  // cpu_has_avx512
 #include "int8_kernels.h" // cpu_has_avx2_fma
 
@@ -74,19 +75,6 @@ __attribute__((target("avx512f"))) inline __m512 widen16(const std::uint16_t* p)
     const __m256i half = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     const __m512i wide = _mm512_maskz_cvtepu16_epi32(0xffff, half);
     return _mm512_castsi512_ps(_mm512_maskz_slli_epi32(0xffff, wide, 16));
-}
-
-// The sum of a vector's 16 lanes (masked extracts, as gemm_avx512.cpp's, for the same warning).
-__attribute__((target("avx512f"))) inline float sum16(__m512 v) {
-    const __m512d bits = _mm512_castps_pd(v);
-    const __m256d zero = _mm256_setzero_pd();
-    const __m256 half =
-        _mm256_add_ps(_mm256_castpd_ps(_mm512_mask_extractf64x4_pd(zero, 0xff, bits, 0)),
-                      _mm256_castpd_ps(_mm512_mask_extractf64x4_pd(zero, 0xff, bits, 1)));
-    __m128 quarter = _mm_add_ps(_mm256_castps256_ps128(half), _mm256_extractf128_ps(half, 1));
-    quarter = _mm_add_ps(quarter, _mm_movehl_ps(quarter, quarter));
-    quarter = _mm_add_ss(quarter, _mm_movehdup_ps(quarter));
-    return _mm_cvtss_f32(quarter);
 }
 
 } // namespace
